@@ -1,0 +1,409 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: error kinds, how they print, suppressions.            ---*/
+/*---                                                  pr_errors.c ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* One logical bug is one error.  Each error kind has one name, used
+   alike as the suppression kind (Pyref:<Name>), the XML <kind> and in
+   the text report's first line.
+
+   An error carries a PR_BlockDesc: everything the report says about
+   the block involved, copied when the error happens, because by the
+   time it prints (or is compared with a suppression) the block may
+   have left the quarantine and its record be gone. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_errormgr.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_options.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_tooliface.h"
+
+#include "pr_include.h"
+
+/*------------------------------------------------------------*/
+/*--- Error and suppression kinds                         ---*/
+/*------------------------------------------------------------*/
+
+typedef
+   struct {
+      PR_ErrorKind kind;
+      const HChar* name;     /* == suppression kind == XML <kind> */
+   }
+   PR_KindName;
+
+static const PR_KindName kind_names[] = {
+   { Err_DoubleFree,     "DoubleFree"     },
+   { Err_InvalidFree,    "InvalidFree"    },
+   { Err_MismatchedFree, "MismatchedFree" },
+   { Err_UseAfterFree,   "UseAfterFree"   },
+   { Err_HeapOverflow,   "HeapOverflow"   },
+};
+
+static const HChar* kind_Name ( PR_ErrorKind kind )
+{
+   Int i;
+   for (i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+      if (kind_names[i].kind == kind)
+         return kind_names[i].name;
+   tl_assert2(0, "pyref: unknown error kind %d", (Int)kind);
+   return NULL;
+}
+
+/* The extra part of every pyref error. */
+typedef
+   struct {
+      Addr         addr;       /* the access, or the pointer freed    */
+      SizeT        szB;        /* the access size (access errors)     */
+      Bool         isWrite;
+      PR_Family    freed_with; /* the function the client called to free */
+      PR_BlockDesc blk;
+   }
+   PR_Error;
+
+/*------------------------------------------------------------*/
+/*--- Recording                                           ---*/
+/*------------------------------------------------------------*/
+
+static void record ( ThreadId tid, PR_ErrorKind kind, Addr a,
+                     PR_Error* err )
+{
+   VG_(maybe_record_error)(tid, kind, a, /*s*/NULL, err);
+}
+
+/* One logical bug is one error: memset or memcpy running off a block
+   makes several bad accesses from different instructions, which would
+   be as many error contexts.  An access error of the same kind, on the
+   same block (the same allocation, not merely the same address), by
+   the same thread, right after another is the same bug. */
+static struct {
+   ThreadId     tid;
+   PR_ErrorKind kind;
+   ULong        serial;
+} last_access_error;
+
+void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
+                                Bool isWrite, const PR_BlockDesc* blk )
+{
+   PR_Error     err;
+   PR_ErrorKind kind = blk->state == PR_BlockFreed ? Err_UseAfterFree
+                                                   : Err_HeapOverflow;
+   if (blk->known && blk->serial == last_access_error.serial
+       && kind == last_access_error.kind && tid == last_access_error.tid)
+      return;
+   last_access_error.tid    = tid;
+   last_access_error.kind   = kind;
+   last_access_error.serial = blk->known ? blk->serial : 0;
+
+   VG_(memset)(&err, 0, sizeof err);
+   err.addr = a; err.szB = szB; err.isWrite = isWrite; err.blk = *blk;
+   record(tid, kind, a, &err);
+}
+
+void PR_(record_free_error) ( ThreadId tid, PR_ErrorKind kind, Addr p,
+                              PR_Family freed_with,
+                              const PR_BlockDesc* blk )
+{
+   PR_Error err;
+   tl_assert(kind == Err_DoubleFree || kind == Err_InvalidFree
+             || kind == Err_MismatchedFree);
+   VG_(memset)(&last_access_error, 0, sizeof last_access_error);
+   VG_(memset)(&err, 0, sizeof err);
+   err.addr = p; err.freed_with = freed_with; err.blk = *blk;
+   record(tid, kind, p, &err);
+}
+
+/*------------------------------------------------------------*/
+/*--- Printing                                            ---*/
+/*------------------------------------------------------------*/
+
+/* Print through the text log or the XML sink, whichever is on.  In
+   XML mode every string from the client (type names) goes through
+   %pS, which escapes it. */
+#define emit VG_(emit)
+
+static const HChar* family_Alloc_Name ( PR_Family f )
+{
+   switch (f) {
+      case PR_FamMalloc:   return "malloc";
+      case PR_FamNew:      return "operator new";
+      case PR_FamNewArray: return "operator new[]";
+      case PR_FamRaw:      return "PyMem_RawMalloc";
+      case PR_FamMem:      return "PyMem_Malloc";
+      case PR_FamObj:      return "PyObject_Malloc";
+      default:             return "an unknown allocator";
+   }
+}
+
+static const HChar* family_Free_Name ( PR_Family f )
+{
+   switch (f) {
+      case PR_FamMalloc:   return "free";
+      case PR_FamNew:      return "operator delete";
+      case PR_FamNewArray: return "operator delete[]";
+      case PR_FamRaw:      return "PyMem_RawFree";
+      case PR_FamMem:      return "PyMem_Free";
+      case PR_FamObj:      return "PyObject_Free";
+      default:             return "an unknown deallocator";
+   }
+}
+
+/* Where a is relative to the block: "before", "inside" or "after",
+   and how many bytes from its start or end. */
+static const HChar* position_Words ( const PR_BlockDesc* b, Addr a,
+                                     /*OUT*/SizeT* dist )
+{
+   if (a < b->start) {
+      *dist = b->start - a;
+      return "before";
+   }
+   if (a >= b->start + b->size) {
+      *dist = a - (b->start + b->size);
+      return "after";
+   }
+   *dist = a - b->start;
+   return "inside";
+}
+
+/* "Address 0x... is 8 bytes inside a block of 32 bytes (a tuple)
+   allocated with PyObject_Malloc, freed" and where it lives. */
+static void pp_Block ( const PR_BlockDesc* b, Addr a, Bool xml )
+{
+   SizeT        dist = 0;
+   const HChar* pos;
+   const HChar* state = b->state == PR_BlockFreed ? "freed" : "live";
+
+   if (!b->known) {
+      if (xml)
+         emit("  <auxwhat>Address 0x%lx is %s</auxwhat>\n", a, b->note);
+      else
+         emit(" Address 0x%lx is %s\n", a, b->note);
+      return;
+   }
+
+   pos = position_Words(b, a, &dist);
+   if (xml) {
+      emit("  <xauxwhat>\n");
+      emit("    <text>Address 0x%lx is %lu bytes %s a %s block of "
+           "size %lu allocated with %s%s%pS%s</text>\n",
+           a, dist, pos, state, b->size, family_Alloc_Name(b->family),
+           b->pytype[0] ? " (a Python " : "", b->pytype,
+           b->pytype[0] ? " object)" : "");
+      emit("    <block>\n");
+      emit("      <addr>0x%lx</addr>\n", b->start);
+      emit("      <size>%lu</size>\n", b->size);
+      emit("      <offset>%lld</offset>\n", (Long)(a - b->start));
+      emit("      <state>%s</state>\n", state);
+      emit("      <allocator>%s</allocator>\n",
+           family_Alloc_Name(b->family));
+      if (b->pytype[0])
+         emit("      <pytype>%pS</pytype>\n", b->pytype);
+      if (b->in_pool) {
+         emit("      <pymalloc>\n");
+         emit("        <arena>%u</arena>\n", b->arena_index);
+         emit("        <pool>0x%lx</pool>\n", b->pool);
+         emit("        <sizeclass>%u</sizeclass>\n", b->size_class);
+         emit("        <blockindex>%u</blockindex>\n", b->block_index);
+         emit("      </pymalloc>\n");
+      }
+      emit("    </block>\n");
+      emit("  </xauxwhat>\n");
+   } else {
+      emit(" Address 0x%lx is %lu bytes %s a %s block of size %lu "
+           "allocated with %s%s%s%s\n",
+           a, dist, pos, state, b->size, family_Alloc_Name(b->family),
+           b->pytype[0] ? " (a Python " : "", b->pytype,
+           b->pytype[0] ? " object)" : "");
+      if (b->in_pool)
+         emit(" The block is block %u of a %u-byte size-class pool at "
+              "0x%lx in pymalloc arena %u\n",
+              b->block_index, b->size_class, b->pool, b->arena_index);
+   }
+}
+
+static void pp_Aux_Stack ( const HChar* title, ExeContext* ec, Bool xml )
+{
+   if (ec == NULL)
+      return;
+   if (xml)
+      emit("  <auxwhat>%s</auxwhat>\n", title);
+   else
+      emit(" %s\n", title);
+   VG_(pp_ExeContext)(ec);
+}
+
+static void pr_pp_Error ( const Error* e )
+{
+   const Bool      xml  = VG_(clo_xml);
+   const PR_Error* err  = VG_(get_error_extra)(e);
+   const HChar*    name = kind_Name(VG_(get_error_kind)(e));
+   const PR_BlockDesc* b = &err->blk;
+   HChar what[200];
+
+   switch (VG_(get_error_kind)(e)) {
+      case Err_UseAfterFree:
+         VG_(snprintf)(what, sizeof what, "%s of size %lu in a freed block",
+                       err->isWrite ? "write" : "read", err->szB);
+         break;
+      case Err_HeapOverflow:
+         VG_(snprintf)(what, sizeof what, "%s of size %lu outside any "
+                       "live heap block",
+                       err->isWrite ? "write" : "read", err->szB);
+         break;
+      case Err_DoubleFree:
+         VG_(snprintf)(what, sizeof what, "%s of a block that was "
+                       "already freed", family_Free_Name(err->freed_with));
+         break;
+      case Err_InvalidFree:
+         VG_(snprintf)(what, sizeof what, "%s of a pointer that is not "
+                       "the start of a heap block",
+                       family_Free_Name(err->freed_with));
+         break;
+      case Err_MismatchedFree:
+         VG_(snprintf)(what, sizeof what, "%s of a block allocated with "
+                       "%s (free it with %s)",
+                       family_Free_Name(err->freed_with),
+                       family_Alloc_Name(b->family),
+                       family_Free_Name(b->family));
+         break;
+      default:
+         tl_assert(0);
+   }
+
+   if (xml) {
+      emit("  <kind>%s</kind>\n", name);
+      emit("  <xwhat>\n");
+      emit("    <text>%s</text>\n", what);
+      emit("    <addr>0x%lx</addr>\n", err->addr);
+      if (VG_(get_error_kind)(e) == Err_UseAfterFree
+          || VG_(get_error_kind)(e) == Err_HeapOverflow) {
+         emit("    <access>%s</access>\n", err->isWrite ? "write" : "read");
+         emit("    <size>%lu</size>\n", err->szB);
+      } else {
+         emit("    <freedwith>%s</freedwith>\n",
+              family_Free_Name(err->freed_with));
+      }
+      emit("  </xwhat>\n");
+   } else {
+      emit("%s: %s\n", name, what);
+   }
+   VG_(pp_ExeContext)(VG_(get_error_where)(e));
+
+   pp_Block(b, err->addr, xml);
+   if (b->known) {
+      pp_Aux_Stack("Freed at", b->free_ec, xml);
+      pp_Aux_Stack("Allocated at", b->alloc_ec, xml);
+   }
+}
+
+static void pr_before_pp_Error ( const Error* e )
+{
+}
+
+static Bool pr_eq_Error ( VgRes res, const Error* e1, const Error* e2 )
+{
+   const PR_Error* a = VG_(get_error_extra)(e1);
+   const PR_Error* b = VG_(get_error_extra)(e2);
+   tl_assert(VG_(get_error_kind)(e1) == VG_(get_error_kind)(e2));
+   return a->isWrite == b->isWrite && a->freed_with == b->freed_with
+          && a->blk.family == b->blk.family;
+}
+
+static UInt pr_update_extra ( const Error* e )
+{
+   return sizeof(PR_Error);
+}
+
+/*------------------------------------------------------------*/
+/*--- Suppressions                                        ---*/
+/*------------------------------------------------------------*/
+
+static Bool pr_recognised_suppression ( const HChar* name, Supp* su )
+{
+   Int i;
+   for (i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {
+      if (VG_(strcmp)(name, kind_names[i].name) == 0) {
+         VG_(set_supp_kind)(su, kind_names[i].kind);
+         return True;
+      }
+   }
+   return False;
+}
+
+static Bool pr_read_extra_suppression_info ( Int fd, HChar** bufpp,
+                                             SizeT* nBufp, Int* lineno,
+                                             Supp* su )
+{
+   return True;
+}
+
+static Bool pr_error_matches_suppression ( const Error* e, const Supp* su )
+{
+   return VG_(get_error_kind)(e) == VG_(get_supp_kind)(su);
+}
+
+static const HChar* pr_get_error_name ( const Error* e )
+{
+   return kind_Name(VG_(get_error_kind)(e));
+}
+
+static SizeT pr_print_extra_suppression_info ( const Error* e,
+                                               /*OUT*/HChar* buf,
+                                               Int nBuf )
+{
+   buf[0] = 0;
+   return 0;
+}
+
+static SizeT pr_print_extra_suppression_use ( const Supp* su,
+                                              /*OUT*/HChar* buf,
+                                              Int nBuf )
+{
+   buf[0] = 0;
+   return 0;
+}
+
+static void pr_update_extra_suppression_use ( const Error* e,
+                                              const Supp* su )
+{
+}
+
+void PR_(errors_init) ( void )
+{
+   VG_(needs_tool_errors)(pr_eq_Error,
+                          pr_before_pp_Error,
+                          pr_pp_Error,
+                          /*show_ThreadIDs_for_errors*/True,
+                          pr_update_extra,
+                          pr_recognised_suppression,
+                          pr_read_extra_suppression_info,
+                          pr_error_matches_suppression,
+                          pr_get_error_name,
+                          pr_print_extra_suppression_info,
+                          pr_print_extra_suppression_use,
+                          pr_update_extra_suppression_use);
+}
+
+/*--------------------------------------------------------------------*/
+/*--- end                                              pr_errors.c ---*/
+/*--------------------------------------------------------------------*/

@@ -1,0 +1,881 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: every heap block of the client, from every allocator  ---*/
+/*--- family.                                            pr_heap.c ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* Two sources tell us about heap blocks.
+
+   1. The C heap.  Like Memcheck, pyref replaces malloc, calloc,
+      realloc, memalign, free and C++ new/delete: the core routes
+      those calls to the functions below, which take client memory from
+      the core's arena with VG_(cli_malloc).  Every malloc'd block is
+      therefore ours from birth to release, with a 16-byte redzone on
+      each side.
+
+   2. CPython's allocator domains.  The preload installs hooks with
+      PyMem_SetAllocator for RAW, MEM and OBJ (and an arena allocator
+      with PyObject_SetArenaAllocator), so pymalloc stays ON.  Each hook
+      asks the real allocator for 16 more bytes than the client did (a
+      redzone inside the pymalloc block) and reports through the event
+      stubs (PR_(ev_*), reached from pr_translate.c without a client
+      request).  A block may be known twice: PyObject_Malloc(600) goes
+      to PyMem_RawMalloc and then to malloc, so the C heap sees it
+      first and each hook above relabels it; the record keeps the
+      family the client used, and the frees of the layers below are
+      expected once the outer free was accepted (`releasing').
+
+   Freed blocks go to a quarantine before their memory is reused, so a
+   late access still finds the block, its size and both stacks:
+
+      - blocks of the C heap: our own FIFO, then VG_(cli_free);
+      - blocks the C heap does not hold (pymalloc's, or under
+        PYTHONMALLOC=debug the debug layer's): a FIFO per domain; the
+        hook keeps the block, and frees it for real only when the tool
+        hands it back, evicted (PR_(ev_evict)).
+
+   Memory pyref does not know reads as accessible; pymalloc arenas are
+   the exception: all their space is "no block owns this" until a
+   block is handed out, so an access beyond a block lands in its
+   redzone or in unowned pool space.  pymalloc itself reads and writes
+   pool headers and the first word of free blocks (its free lists) on
+   every allocation; to keep it on the fast path those stay accessible
+   (a pool header follows the previous pool's last block, which has
+   its own redzone; the link word is the first 16 bytes of a block that
+   has left the quarantine).  Its rarer touches of unowned space
+   (carving a never-used block) happen inside our hooks, which mark
+   themselves (the client word `pyref_alloc_sp'), and are never
+   reported. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_hashtable.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_poolalloc.h"
+#include "pub_tool_replacemalloc.h"
+#include "pub_tool_stacktrace.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_vki.h"
+
+#include "pr_include.h"
+#include "pr_request.h"
+
+/* --freelist-vol: bytes of freed blocks kept unavailable for reuse. */
+SizeT PR_(clo_freelist_vol) = 20 * 1000 * 1000;
+
+/* --keep-stacktraces=alloc-and-free|alloc|free|none, as Memcheck's:
+   recording a stack trace at every allocation and free is most of
+   pyref's cost, and users who do not need one of them can drop it. */
+Bool PR_(clo_keep_alloc_stacks) = True;
+Bool PR_(clo_keep_free_stacks)  = True;
+
+static inline ExeContext* alloc_Stack ( ThreadId tid )
+{
+   return PR_(clo_keep_alloc_stacks) ? VG_(record_ExeContext)(tid, 0)
+                                     : NULL;
+}
+
+static inline ExeContext* free_Stack ( ThreadId tid )
+{
+   return PR_(clo_keep_free_stacks) ? VG_(record_ExeContext)(tid, 0)
+                                    : NULL;
+}
+
+/* A stack trace taken in a hook event starts with our event stub and
+   hook; the reader wants CPython's allocator call on top. */
+#define PR_MAX_HOOK_FRAMES 3
+
+static ExeContext* hook_Stack ( ThreadId tid, Bool keep )
+{
+   Addr ips[500 /* --num-callers maximum */ + PR_MAX_HOOK_FRAMES];
+   UInt n, skip = 0;
+   if (!keep)
+      return NULL;
+   n = VG_(get_StackTrace)(tid, ips,
+                           VG_(clo_backtrace_size) + PR_MAX_HOOK_FRAMES,
+                           NULL, NULL, 0);
+   while (skip < PR_MAX_HOOK_FRAMES && skip + 1 < n
+          && PR_(in_preload)(ips[skip]))
+      skip++;
+   n -= skip;
+   if (n > (UInt)VG_(clo_backtrace_size))
+      n = VG_(clo_backtrace_size);
+   return VG_(make_ExeContext_from_StackTrace)(ips + skip, n);
+}
+
+/* Counters for --stats=yes. */
+static ULong n_libc_allocs = 0, n_hook_allocs = 0, n_hook_frees = 0;
+static ULong n_slow = 0, n_slow_partial = 0, n_slow_allocator = 0;
+static ULong n_slow_errors = 0;
+
+/*------------------------------------------------------------*/
+/*--- Block records                                       ---*/
+/*------------------------------------------------------------*/
+
+typedef
+   struct _PR_Block {
+      struct _PR_Block* next;     /* hash chain (VgHashNode layout)     */
+      UWord             key;      /* start address                      */
+      SizeT             size;     /* bytes the client asked for         */
+      UChar             family;   /* PR_Family the client used          */
+      UChar             state;    /* PR_BlockState                      */
+      Bool              libc;     /* memory from our C heap            */
+      Bool              releasing;/* outer free accepted; inner frees
+                                     of the same block are expected     */
+      Bool              queued;   /* in a quarantine FIFO               */
+      Bool              orphan;   /* queued, but no longer in `blocks' */
+      ExeContext*       alloc_ec;
+      ExeContext*       free_ec;
+      struct _PR_Block* qnext;    /* quarantine FIFO                    */
+      ULong             serial;   /* which allocation: unique per run   */
+   }
+   PR_Block;
+
+static ULong next_serial = 1;
+
+static VgHashTable* blocks = NULL;   /* PR_Block by start address */
+static PoolAlloc*   block_pool = NULL;
+
+/* The core's redzone on each side of a C-heap block. */
+static SizeT libc_rz = 16;
+
+static PR_Block* new_Block ( Addr p, SizeT n, PR_Family fam, Bool libc,
+                             ExeContext* ec )
+{
+   PR_Block* b = VG_(allocEltPA)(block_pool);
+   b->key = p; b->size = n; b->family = fam; b->state = PR_BlockLive;
+   b->libc = libc; b->releasing = False; b->queued = False;
+   b->orphan = False;
+   b->alloc_ec = ec; b->free_ec = NULL; b->qnext = NULL;
+   b->serial = next_serial++;
+   VG_(HT_add_node)(blocks, b);
+   return b;
+}
+
+static void delete_Block ( PR_Block* b )
+{
+   if (!b->orphan) {
+      PR_Block* r = VG_(HT_remove)(blocks, b->key);
+      tl_assert(r == b);
+   }
+   VG_(freeEltPA)(block_pool, b);
+}
+
+static inline Addr round16 ( Addr a )
+{
+   return VG_ROUNDUP(a, PR_GRANULE);
+}
+
+/*------------------------------------------------------------*/
+/*--- Quarantines                                         ---*/
+/*------------------------------------------------------------*/
+
+/* One FIFO for the C heap (released by us), one per CPython domain
+   for blocks the C heap does not hold (released by the hook). */
+typedef
+   struct {
+      PR_Block* head;
+      PR_Block* tail;
+   }
+   PR_Queue;
+
+enum { Q_Libc, Q_Raw, Q_Mem, Q_Obj, Q_N };
+
+static PR_Queue queues[Q_N];
+static SizeT    queued_bytes = 0;   /* over all queues: --freelist-vol */
+
+static Int queue_for_Family ( PR_Family fam )
+{
+   switch (fam) {
+      case PR_FamRaw: return Q_Raw;
+      case PR_FamMem: return Q_Mem;
+      case PR_FamObj: return Q_Obj;
+      default:        tl_assert(0); return Q_Libc;
+   }
+}
+
+static void enqueue ( Int q, PR_Block* b )
+{
+   b->qnext  = NULL;
+   b->queued = True;
+   if (queues[q].tail)
+      queues[q].tail->qnext = b;
+   else
+      queues[q].head = b;
+   queues[q].tail = b;
+   queued_bytes += b->size;
+   VG_(free_queue_volume) += b->size;
+   VG_(free_queue_length)++;
+}
+
+static PR_Block* dequeue ( Int q )
+{
+   PR_Block* b = queues[q].head;
+   if (b == NULL)
+      return NULL;
+   queues[q].head = b->qnext;
+   if (queues[q].head == NULL)
+      queues[q].tail = NULL;
+   b->queued = False;
+   queued_bytes -= b->size;
+   VG_(free_queue_volume) -= b->size;
+   VG_(free_queue_length)--;
+   return b;
+}
+
+/*------------------------------------------------------------*/
+/*--- pymalloc arenas                                     ---*/
+/*------------------------------------------------------------*/
+
+/* Arenas as the arena hook saw them.  There are few (one per MiB of
+   small objects), and they are searched only to describe a block in
+   a report. */
+typedef struct { Addr base; SizeT size; } PR_Arena;
+
+static PR_Arena* arenas = NULL;
+static UInt      n_arenas = 0, max_arenas = 0;
+
+static const PR_Arena* find_Arena ( Addr a )
+{
+   UInt i;
+   for (i = 0; i < n_arenas; i++)
+      if (a - arenas[i].base < arenas[i].size)
+         return &arenas[i];
+   return NULL;
+}
+
+void PR_(ev_arena) ( Addr a, SizeT len, Bool alive )
+{
+   UInt i;
+   if (alive) {
+      if (n_arenas == max_arenas) {
+         max_arenas = max_arenas ? 2 * max_arenas : 16;
+         arenas = VG_(realloc)("pr.heap.arenas", arenas,
+                               max_arenas * sizeof *arenas);
+      }
+      arenas[n_arenas].base = a;
+      arenas[n_arenas].size = len;
+      n_arenas++;
+      PR_(shadow_set)(a, VG_ROUNDDN(len, PR_GRANULE), PR_SH_POOL_FREE);
+      /* Pool headers (48 bytes at each pool-aligned address) stay
+         accessible: pymalloc reads them on every call. */
+      {
+         SizeT pool_size = PR_(python_pool_size)();
+         Addr  pool;
+         if (pool_size > 0)
+            for (pool = VG_ROUNDUP(a, pool_size); pool + pool_size <= a + len;
+                 pool += pool_size)
+               PR_(shadow_set)(pool, VG_ROUNDUP(PR_POOL_OVERHEAD, PR_GRANULE),
+                               PR_SH_ACCESSIBLE);
+      }
+      return;
+   }
+   for (i = 0; i < n_arenas; i++) {
+      if (arenas[i].base == a) {
+         arenas[i] = arenas[--n_arenas];
+         break;
+      }
+   }
+   /* The memory is unmapped: nothing can be checked there any more. */
+   PR_(shadow_set)(a, VG_ROUNDDN(len, PR_GRANULE), PR_SH_ACCESSIBLE);
+}
+
+/* A freed block that is not the C heap's leaves the quarantine: in a
+   pymalloc arena it becomes unowned pool space but for its first
+   granule, where pymalloc keeps its free-list link; elsewhere (the
+   debug layer's blocks) we know nothing of it any more. */
+static void mark_Released ( Addr p, SizeT size )
+{
+   SizeT len = round16(size ? size : 1);
+   if (find_Arena(p)) {
+      PR_(shadow_set)(p, PR_GRANULE, PR_SH_ACCESSIBLE);
+      if (len > PR_GRANULE)
+         PR_(shadow_set)(p + PR_GRANULE, len - PR_GRANULE, PR_SH_POOL_FREE);
+   } else {
+      PR_(shadow_set)(p, len, PR_SH_ACCESSIBLE);
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- Marking blocks                                      ---*/
+/*------------------------------------------------------------*/
+
+/* A live block: [p, p+n) accessible, then a redzone up to the end of
+   the granule after it (the hook asked for 16 bytes more than n). */
+static void mark_Live ( Addr p, SizeT n )
+{
+   PR_(shadow_set_accessible)(p, n);
+   PR_(shadow_set)(round16(p + n), PR_GRANULE, PR_SH_REDZONE);
+}
+
+static void mark_Freed ( const PR_Block* b )
+{
+   PR_(shadow_set)(b->key, round16(b->size ? b->size : 1), PR_SH_FREED);
+}
+
+/*------------------------------------------------------------*/
+/*--- The C heap (malloc replacement)                     ---*/
+/*------------------------------------------------------------*/
+
+static void release_Libc_Queue ( void )
+{
+   while (queued_bytes > PR_(clo_freelist_vol) && queues[Q_Libc].head) {
+      PR_Block* b = dequeue(Q_Libc);
+      tl_assert(!b->orphan);   /* the C heap cannot reuse queued memory */
+      PR_(shadow_set)(b->key, round16(b->size ? b->size : 1),
+                      PR_SH_UNALLOCATED);
+      VG_(cli_free)((void*)b->key);
+      delete_Block(b);
+   }
+}
+
+static void* alloc_Libc ( ThreadId tid, SizeT n, SizeT align,
+                          PR_Family fam, Bool zero )
+{
+   Addr p;
+   if ((SSizeT)n < 0)
+      return NULL;   /* absurd size: a bug in the caller, not ours */
+   p = (Addr)VG_(cli_malloc)(align, n);
+   if (p == 0)
+      return NULL;
+   if (zero)
+      VG_(memset)((void*)p, 0, n);
+   n_libc_allocs++;
+   new_Block(p, n, fam, /*libc*/True, alloc_Stack(tid));
+   PR_(shadow_set)(p - libc_rz, libc_rz, PR_SH_REDZONE);
+   PR_(shadow_set_accessible)(p, n);
+   PR_(shadow_set)(round16(p + n), libc_rz, PR_SH_REDZONE);
+   return (void*)p;
+}
+
+static void free_Libc ( ThreadId tid, void* vp, PR_Family freed_with )
+{
+   Addr         p = (Addr)vp;
+   PR_Block*    b;
+   PR_BlockDesc d;
+
+   if (p == 0)
+      return;
+   b = VG_(HT_lookup)(blocks, p);
+
+   if (b && b->releasing) {
+      /* The inner free of a block the client freed through CPython's
+         API: accepted there, quarantined here. */
+      b->releasing = False;
+      enqueue(Q_Libc, b);
+      release_Libc_Queue();
+      return;
+   }
+   if (b == NULL || b->state == PR_BlockFreed
+       || b->family != freed_with) {
+      PR_(describe_addr)(p, &d);
+      PR_(record_free_error)(tid,
+                             b == NULL ? Err_InvalidFree
+                             : b->state == PR_BlockFreed ? Err_DoubleFree
+                             : Err_MismatchedFree,
+                             p, freed_with, &d);
+      /* The block is not freed: freeing it with the wrong function
+         could corrupt the heap, and leaking it is harmless. */
+      if (b && b->state == PR_BlockLive) {
+         b->state = PR_BlockFreed;
+         b->free_ec = free_Stack(tid);
+         mark_Freed(b);
+      }
+      return;
+   }
+   b->state   = PR_BlockFreed;
+   b->free_ec = free_Stack(tid);
+   mark_Freed(b);
+   enqueue(Q_Libc, b);
+   release_Libc_Queue();
+}
+
+static void* pr_malloc ( ThreadId tid, SizeT n )
+{
+   return alloc_Libc(tid, n, VG_(clo_alignment), PR_FamMalloc, False);
+}
+static void* pr_builtin_new ( ThreadId tid, SizeT n )
+{
+   return alloc_Libc(tid, n, VG_(clo_alignment), PR_FamNew, False);
+}
+static void* pr_builtin_new_aligned ( ThreadId tid, SizeT n, SizeT align )
+{
+   return alloc_Libc(tid, n, align, PR_FamNew, False);
+}
+static void* pr_builtin_vec_new ( ThreadId tid, SizeT n )
+{
+   return alloc_Libc(tid, n, VG_(clo_alignment), PR_FamNewArray, False);
+}
+static void* pr_builtin_vec_new_aligned ( ThreadId tid, SizeT n, SizeT align )
+{
+   return alloc_Libc(tid, n, align, PR_FamNewArray, False);
+}
+static void* pr_memalign ( ThreadId tid, SizeT align, SizeT n )
+{
+   return alloc_Libc(tid, n, align, PR_FamMalloc, False);
+}
+static void* pr_calloc ( ThreadId tid, SizeT nmemb, SizeT size1 )
+{
+   ULong n = (ULong)nmemb * size1;
+   if (size1 != 0 && n / size1 != nmemb)
+      return NULL;   /* the multiplication overflowed */
+   return alloc_Libc(tid, n, VG_(clo_alignment), PR_FamMalloc, True);
+}
+static void pr_free ( ThreadId tid, void* p )
+{
+   free_Libc(tid, p, PR_FamMalloc);
+}
+static void pr_builtin_delete ( ThreadId tid, void* p )
+{
+   free_Libc(tid, p, PR_FamNew);
+}
+static void pr_builtin_delete_aligned ( ThreadId tid, void* p, SizeT align )
+{
+   free_Libc(tid, p, PR_FamNew);
+}
+static void pr_builtin_vec_delete ( ThreadId tid, void* p )
+{
+   free_Libc(tid, p, PR_FamNewArray);
+}
+static void pr_builtin_vec_delete_aligned ( ThreadId tid, void* p,
+                                            SizeT align )
+{
+   free_Libc(tid, p, PR_FamNewArray);
+}
+
+/* Always move, as Memcheck does: a block realloc shrinks or grows in
+   place would hide accesses through the old pointer. */
+static void* pr_realloc ( ThreadId tid, void* vp, SizeT n )
+{
+   Addr      p = (Addr)vp;
+   PR_Block* b;
+   void*     q;
+
+   if (p == 0)
+      return pr_malloc(tid, n);
+   b = VG_(HT_lookup)(blocks, p);
+   if (b == NULL || b->state != PR_BlockLive || b->family != PR_FamMalloc) {
+      free_Libc(tid, vp, PR_FamMalloc);   /* reports the bad pointer */
+      return NULL;
+   }
+   q = alloc_Libc(tid, n, VG_(clo_alignment), PR_FamMalloc, False);
+   if (q == NULL)
+      return NULL;
+   VG_(memcpy)(q, vp, b->size < n ? b->size : n);
+   free_Libc(tid, vp, PR_FamMalloc);
+   return q;
+}
+
+static SizeT pr_malloc_usable_size ( ThreadId tid, void* p )
+{
+   PR_Block* b = VG_(HT_lookup)(blocks, (Addr)p);
+   return b && b->state == PR_BlockLive ? b->size : 0;
+}
+
+/*------------------------------------------------------------*/
+/*--- CPython's domains (events from the preload's hooks) ---*/
+/*------------------------------------------------------------*/
+
+UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
+{
+   PR_Block* b = VG_(HT_lookup)(blocks, p);
+
+   n_hook_allocs++;
+   if (b && b->state == PR_BlockLive && b->libc
+       && (b->family == PR_FamMalloc || b->family == PR_FamRaw)
+       && b->size >= n) {
+      /* The layer below (malloc, or PyMem_RawMalloc under pymalloc)
+         has just made this block for the hook: take it over. */
+      b->family = fam;
+      PR_(shadow_set)(round16(p + n), round16(p + b->size) - round16(p + n),
+                      PR_SH_REDZONE);
+      b->size = n;
+      PR_(shadow_set_accessible)(p, n);
+      return 0;
+   }
+   if (b) {
+      /* The allocator handed out again a block we think is live or
+         freed: it was freed behind our back (while CPython had our
+         hooks swapped out, as PYTHONMALLOC makes it do before we
+         re-install them).  Forget the old record; a queued one stays
+         in its FIFO as an orphan until it is dequeued. */
+      if (b->queued) {
+         VG_(HT_remove)(blocks, p);
+         b->orphan = True;
+      } else {
+         delete_Block(b);
+      }
+   }
+   new_Block(p, n, fam, /*libc*/False,
+             hook_Stack(tid, PR_(clo_keep_alloc_stacks)));
+   mark_Live(p, n);
+   return 0;
+}
+
+UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
+{
+   PR_Block*    b = VG_(HT_lookup)(blocks, p);
+   PR_BlockDesc d;
+   Int          q;
+
+   n_hook_frees++;
+   if (b == NULL) {
+      /* Not a block start we know.  Inside a live block of ours, it is
+         the client's bug; anywhere else the block may predate the
+         hooks (allocated while CPython had them swapped out), so let
+         the real allocator judge. */
+      PR_(describe_addr)(p, &d);
+      if (d.known) {
+         PR_(record_free_error)(tid, Err_InvalidFree, p, fam, &d);
+         return PR_FREE_KEEP;
+      }
+      return PR_FREE_PASS;
+   }
+   if (b->releasing)
+      return PR_FREE_PASS;   /* the inner free of an accepted free */
+
+   if (b->state == PR_BlockFreed || b->family != fam) {
+      PR_(describe_addr)(p, &d);
+      PR_(record_free_error)(tid, b->state == PR_BlockFreed
+                                  ? Err_DoubleFree : Err_MismatchedFree,
+                             p, fam, &d);
+      if (b->state == PR_BlockLive) {
+         b->state   = PR_BlockFreed;
+         b->free_ec = hook_Stack(tid, PR_(clo_keep_free_stacks));
+         mark_Freed(b);
+      }
+      return PR_FREE_KEEP;   /* never handed to any free: leaked */
+   }
+
+   b->state   = PR_BlockFreed;
+   b->free_ec = hook_Stack(tid, PR_(clo_keep_free_stacks));
+   mark_Freed(b);
+   if (b->libc) {
+      /* The C heap below will see the block freed and quarantine it. */
+      b->releasing = True;
+      return PR_FREE_PASS;
+   }
+   q = queue_for_Family(fam);
+   enqueue(q, b);
+   return PR_FREE_KEEP | PR_(ev_evict)(tid, fam);
+}
+
+UWord PR_(ev_evict) ( ThreadId tid, PR_Family fam )
+{
+   Int       q = queue_for_Family(fam);
+   PR_Block* b;
+   Addr      p;
+
+   while (True) {
+      if (queued_bytes <= PR_(clo_freelist_vol) || queues[q].head == NULL)
+         return 0;
+      b = dequeue(q);
+      if (!b->orphan)
+         break;
+      delete_Block(b);   /* its memory is someone else's block now */
+   }
+   p = b->key;
+   mark_Released(p, b->size);
+   delete_Block(b);
+   tl_assert((p & PR_FREE_ACTION_MASK) == 0);
+   return p;
+}
+
+UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p )
+{
+   PR_Block* b = VG_(HT_lookup)(blocks, p);
+   if (b == NULL)
+      return PR_REALLOC_UNKNOWN;
+   if (b->state != PR_BlockLive || b->family != fam) {
+      (void)PR_(ev_free)(tid, fam, p);   /* reports the error */
+      return PR_REALLOC_BAD;
+   }
+   return b->size;
+}
+
+/*------------------------------------------------------------*/
+/*--- Describing an address                               ---*/
+/*------------------------------------------------------------*/
+
+static Bool is_Interior ( UChar s )
+{
+   return s < PR_GRANULE || s == PR_SH_FREED;
+}
+
+/* The block whose interior holds a: walk back over interior granules
+   to the first one, which is where a block starts. */
+static PR_Block* block_Containing ( Addr a )
+{
+   Addr g = VG_ROUNDDN(a, PR_GRANULE);
+   Int  steps = 0;
+   while (True) {
+      PR_Block* b = VG_(HT_lookup)(blocks, g);
+      if (b && a - b->key < round16(b->size ? b->size : 1))
+         return b;
+      if (!is_Interior(PR_(shadow_get)(g - PR_GRANULE))
+          || ++steps > (1 << 20))
+         return NULL;
+      g -= PR_GRANULE;
+   }
+}
+
+/* For an address in a redzone: the nearest block before or after. */
+static PR_Block* block_Near ( Addr a )
+{
+   Addr lo = VG_ROUNDDN(a, PR_GRANULE), hi = lo;
+   Int  i;
+   for (i = 0; i < 64; i++) {
+      UChar s;
+      lo -= PR_GRANULE;
+      s = PR_(shadow_get)(lo);
+      if (is_Interior(s))
+         return block_Containing(lo);
+      if (s != PR_SH_REDZONE)
+         break;
+   }
+   for (i = 0; i < 64; i++) {
+      UChar s;
+      hi += PR_GRANULE;
+      s = PR_(shadow_get)(hi);
+      if (is_Interior(s))
+         return VG_(HT_lookup)(blocks, hi);
+      if (s != PR_SH_REDZONE)
+         break;
+   }
+   return NULL;
+}
+
+/* Where a pymalloc block sits: the pool header holds the arena index
+   and size class (same 48-byte layout in 3.8 to 3.13). */
+static void describe_Pool ( Addr start, PR_BlockDesc* d )
+{
+   SizeT pool_size = PR_(python_pool_size)();
+   Addr  pool;
+   UInt  szidx;
+
+   if (pool_size == 0 || !find_Arena(start))
+      return;
+   pool = VG_ROUNDDN(start, pool_size);
+   if (!VG_(am_is_valid_for_client)(pool, 48, VKI_PROT_READ))
+      return;
+   szidx = *(UInt*)(pool + 36);
+   if (szidx >= 64)
+      return;   /* a pool not yet initialised */
+   d->in_pool     = True;
+   d->pool        = pool;
+   d->arena_index = *(UInt*)(pool + 32);
+   d->size_class  = (szidx + 1) * 16;
+   d->block_index = (UInt)((start - (pool + 48)) / d->size_class);
+}
+
+void PR_(describe_addr) ( Addr a, /*OUT*/PR_BlockDesc* d )
+{
+   UChar     s = PR_(shadow_get)(a);
+   PR_Block* b;
+
+   VG_(memset)(d, 0, sizeof *d);
+   b = s == PR_SH_REDZONE ? block_Near(a)
+       : is_Interior(s) ? block_Containing(a) : NULL;
+   if (b == NULL && s == PR_SH_REDZONE)
+      b = block_Containing(a);
+
+   if (b == NULL) {
+      d->known = False;
+      d->note  = s == PR_SH_POOL_FREE
+                    ? "in pymalloc arena space that no live block owns"
+               : s == PR_SH_UNALLOCATED
+                    ? "in heap memory that no live block owns (freed, "
+                      "and no longer in the quarantine)"
+               : "not inside any heap block pyref knows";
+      if (s == PR_SH_POOL_FREE)
+         describe_Pool(a, d);
+      return;
+   }
+   d->known    = True;
+   d->start    = b->key;
+   d->size     = b->size;
+   d->family   = b->family;
+   d->state    = b->state;
+   d->alloc_ec = b->alloc_ec;
+   d->free_ec  = b->free_ec;
+   d->serial   = b->serial;
+   if (b->family == PR_FamObj)
+      PR_(python_type_in_block)(b->key, b->size, d->pytype,
+                                sizeof d->pytype);
+   describe_Pool(b->key, d);
+}
+
+/*------------------------------------------------------------*/
+/*--- The slow path of the access check                   ---*/
+/*------------------------------------------------------------*/
+
+/* Is this thread inside one of our MEM/OBJ hooks, where pymalloc
+   legitimately touches pool headers and free blocks?  The hook stores
+   its frame address in the client word pyref_alloc_sp; that frame is
+   ours if it lies on this thread's stack, above the stack pointer. */
+static Addr alloc_sp_word = 0;
+
+void PR_(set_alloc_sp_word) ( Addr a )
+{
+   if (VG_(am_is_valid_for_client)(a, sizeof(Addr), VKI_PROT_READ))
+      alloc_sp_word = a;
+}
+
+static Bool in_Allocator ( ThreadId tid )
+{
+   Addr fp;
+   /* The word is in the preload's data, checked when registered. */
+   if (alloc_sp_word == 0)
+      return False;
+   fp = *(Addr*)alloc_sp_word;
+   return fp != 0 && fp >= VG_(get_SP)(tid)
+          && fp <= VG_(thread_get_stack_max)(tid);
+}
+
+/* Called by the instrumented code when a shadow byte of the access is
+   not zero.  Most calls are false alarms: a partial last granule, a
+   wide load that reads past a string's end (strlen), pymalloc inside
+   our hook.  Only a real bad access becomes an error. */
+VG_REGPARM(2) void PR_(check_access_slow) ( Addr a, UWord szB_rw )
+{
+   SizeT        szB     = szB_rw & PR_ACCESS_SIZE_MASK;
+   Bool         isWrite = (szB_rw & PR_ACCESS_WRITE) != 0;
+   SizeT        i, n_ok = 0;
+   Addr         bad = 0;
+   ThreadId     tid;
+   PR_BlockDesc d;
+
+   for (i = 0; i < szB; i++) {
+      if (PR_(shadow_byte_ok)(a + i))
+         n_ok++;
+      else if (bad == 0)
+         bad = a + i;
+   }
+   n_slow++;
+   if (n_ok == szB)
+      return;
+   /* A naturally aligned load, or a vector load (16 bytes or more),
+      that reads at least one good byte: word-at-a-time string code
+      reading past the end of a block, as Memcheck's
+      --partial-loads-ok=yes allows. */
+   if (!isWrite && n_ok > 0 && ((a & (szB - 1)) == 0 || szB >= 16)) {
+      n_slow_partial++;
+      return;
+   }
+
+   tid = VG_(get_running_tid)();
+   if (in_Allocator(tid)) {
+      n_slow_allocator++;
+      return;
+   }
+   n_slow_errors++;
+
+   PR_(describe_addr)(bad, &d);
+   PR_(record_access_error)(tid, bad, szB, isWrite, &d);
+}
+
+/*------------------------------------------------------------*/
+/*--- The address space                                   ---*/
+/*------------------------------------------------------------*/
+
+/* Memory the client maps or unmaps starts afresh: the core's heap
+   arena gives superblocks back to the kernel, and ld.so or the
+   program may map something else there, over our old marks. */
+static void forget_Range ( Addr a, SizeT len )
+{
+   Addr lo = VG_ROUNDDN(a, PR_GRANULE);
+   Addr hi = VG_ROUNDUP(a + len, PR_GRANULE);
+   PR_(shadow_set)(lo, hi - lo, PR_SH_ACCESSIBLE);
+}
+
+static void new_mem_mmap ( Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
+                           ULong di_handle )
+{
+   forget_Range(a, len);
+}
+
+static void copy_mem_remap ( Addr from, Addr to, SizeT len )
+{
+   forget_Range(to, len);
+}
+
+/*------------------------------------------------------------*/
+/*--- Setup                                               ---*/
+/*------------------------------------------------------------*/
+
+void PR_(heap_init) ( void )
+{
+   tl_assert(blocks == NULL);
+   blocks     = VG_(HT_construct)("pr.heap.blocks");
+   block_pool = VG_(newPA)(sizeof(PR_Block), 4000, VG_(malloc),
+                           "pr.heap.block_pool", VG_(free));
+   VG_(needs_malloc_replacement)(pr_malloc,
+                                 pr_builtin_new,
+                                 pr_builtin_new_aligned,
+                                 pr_builtin_vec_new,
+                                 pr_builtin_vec_new_aligned,
+                                 pr_memalign,
+                                 pr_calloc,
+                                 pr_free,
+                                 pr_builtin_delete,
+                                 pr_builtin_delete_aligned,
+                                 pr_builtin_vec_delete,
+                                 pr_builtin_vec_delete_aligned,
+                                 pr_realloc,
+                                 pr_malloc_usable_size,
+                                 /*redzone*/16);
+   PR_(shadow_init)();
+   VG_(track_new_mem_mmap)    (new_mem_mmap);
+   VG_(track_die_mem_munmap)  (forget_Range);
+   VG_(track_copy_mem_remap)  (copy_mem_remap);
+}
+
+void PR_(heap_print_stats) ( void )
+{
+   VG_(dmsg)("pyref: blocks: %'llu from the C heap, %'llu allocations and "
+             "%'llu frees through CPython's hooks\n",
+             n_libc_allocs, n_hook_allocs, n_hook_frees);
+   VG_(dmsg)("pyref: slow-path checks: %'llu (%'llu all bytes good, %'llu "
+             "partial loads, %'llu inside the allocator, %'llu errors)\n",
+             n_slow, n_slow - n_slow_partial - n_slow_allocator
+                     - n_slow_errors,
+             n_slow_partial, n_slow_allocator, n_slow_errors);
+   VG_(dmsg)("pyref: quarantine: %'lu bytes in %'lld blocks; %u pymalloc "
+             "arenas\n", queued_bytes, VG_(free_queue_length), n_arenas);
+}
+
+void PR_(heap_post_clo_init) ( void )
+{
+   /* The core may widen the redzone we asked for (--redzone-size,
+      its own minimum); we mark the whole granules inside it. */
+   libc_rz = VG_ROUNDDN(VG_(malloc_effective_client_redzone_size)(),
+                        PR_GRANULE);
+   tl_assert(libc_rz >= PR_GRANULE);
+}
+
+/*--------------------------------------------------------------------*/
+/*--- end                                                pr_heap.c ---*/
+/*--------------------------------------------------------------------*/

@@ -1,0 +1,235 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: private header shared by the tool's files.            ---*/
+/*---                                                  pr_include.h ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+#ifndef __PR_INCLUDE_H
+#define __PR_INCLUDE_H
+
+#include "pub_tool_basics.h"
+#include "pub_tool_tooliface.h"   /* VgCallbackClosure, IRSB */
+#include "pub_tool_execontext.h"
+#include "pr_request.h"
+
+/* Every symbol one of our files exports to another gets this prefix,
+   so none can clash with the core's. */
+#define PR_(str) VGAPPEND(vgPyref_, str)
+
+/*------------------------------------------------------------*/
+/*--- pr_main.c                                            ---*/
+/*------------------------------------------------------------*/
+
+/* --unsupported-python=refuse|ignore */
+typedef
+   enum {
+      PR_UnsupportedRefuse,   /* stop the process with exit status 3 */
+      PR_UnsupportedIgnore    /* run it without Python checks        */
+   }
+   PR_UnsupportedPolicy;
+
+extern PR_UnsupportedPolicy PR_(clo_unsupported_python);
+
+/*------------------------------------------------------------*/
+/*--- pr_python.c                                          ---*/
+/*------------------------------------------------------------*/
+
+/* What we know of the CPython running in the client.  One per process:
+   a fork inherits it, an exec starts afresh. */
+typedef
+   struct {
+      Bool  found;          /* a CPython was found in this process       */
+      Bool  supported;      /* ... and pyref checks it                   */
+      UInt  major, minor, micro;
+      HChar version[32];    /* "3.11.2", "3.13.0rc1": as CPython says it */
+      Bool  debug;          /* Py_REF_DEBUG (--with-pydebug)             */
+      Bool  trace_refs;     /* Py_TRACE_REFS (--with-trace-refs)         */
+      Bool  free_threaded;  /* Py_GIL_DISABLED (--disable-gil)           */
+      Bool  static_lib;     /* libpython linked into the executable      */
+      HChar libpath[256];   /* the object that holds libpython           */
+   }
+   PR_Python;
+
+extern PR_Python PR_(python);
+
+/* Handle _VG_USERREQ__PYREF_PYTHON_FOUND; returns a PR_VERDICT_*. */
+extern UWord PR_(python_found) ( Addr version_str, UWord flags, Addr anchor );
+
+/* Handle _VG_USERREQ__PYREF_NO_PYTHON. */
+extern void PR_(python_absent) ( void );
+
+/* PY_VERSION_HEX of the checked CPython without the release level, or
+   0 when none is checked. */
+extern UWord PR_(python_hexversion) ( void );
+
+/* pymalloc's pool header: 48 bytes in 3.8 to 3.13. */
+#define PR_POOL_OVERHEAD 48
+
+/* pymalloc's pool size in this CPython (0: none checked). */
+extern SizeT PR_(python_pool_size) ( void );
+
+/* Where PyType_Type is in the client (from the preload). */
+extern void PR_(python_set_type_type) ( Addr a );
+
+/* The Python type name of the object a block holds, or "". */
+extern void PR_(python_type_in_block) ( Addr start, SizeT size,
+                                        /*OUT*/HChar* buf, Int bufsz );
+
+/*------------------------------------------------------------*/
+/*--- pr_shadow.c                                          ---*/
+/*------------------------------------------------------------*/
+
+#define PR_GRANULE_SHIFT  4
+#define PR_GRANULE        16
+#define PR_L1_SHIFT       28                     /* 256 MiB per L2      */
+#define PR_L1_ENTRIES     (1UL << 19)            /* covers 2^47 bytes   */
+#define PR_L2_GRANULES    (1UL << (PR_L1_SHIFT - PR_GRANULE_SHIFT))
+#define PR_L2_SIZE        PR_L2_GRANULES         /* one byte a granule  */
+
+/* Shadow byte values: 0 accessible, 1..15 partially, else why not. */
+#define PR_SH_ACCESSIBLE  0x00
+#define PR_SH_REDZONE     0xf0   /* a redzone around a heap block       */
+#define PR_SH_FREED       0xf1   /* a freed block, in the quarantine    */
+#define PR_SH_POOL_FREE   0xf2   /* pymalloc arena space no block owns  */
+#define PR_SH_UNALLOCATED 0xf3   /* malloc space no block owns          */
+
+extern UChar** PR_(shadow_l1);
+extern void  PR_(shadow_init)           ( void );
+extern void  PR_(shadow_set)            ( Addr a, SizeT len, UChar val );
+extern void  PR_(shadow_set_accessible) ( Addr a, SizeT len );
+extern UChar PR_(shadow_get)            ( Addr a );
+extern Bool  PR_(shadow_byte_ok)        ( Addr a );
+
+/*------------------------------------------------------------*/
+/*--- pr_heap.c                                            ---*/
+/*------------------------------------------------------------*/
+
+/* Allocator families: a block must be freed by its own family. */
+typedef
+   enum {
+      PR_FamNone     = 0,
+      PR_FamMalloc   = PR_FAM_MALLOC,    /* malloc, calloc ... / free     */
+      PR_FamNew      = PR_FAM_NEW,       /* operator new / delete         */
+      PR_FamNewArray = PR_FAM_NEW_ARRAY, /* operator new[] / delete[]     */
+      PR_FamRaw      = PR_FAM_RAW,       /* PyMem_RawMalloc / RawFree     */
+      PR_FamMem      = PR_FAM_MEM,       /* PyMem_Malloc / PyMem_Free     */
+      PR_FamObj      = PR_FAM_OBJ        /* PyObject_Malloc / _Free       */
+   }
+   PR_Family;
+
+typedef
+   enum {
+      PR_BlockLive = 1,
+      PR_BlockFreed      /* in the quarantine, or freed with an error */
+   }
+   PR_BlockState;
+
+/* What a report says about the block an address belongs to (or is
+   nearest to).  Filled by PR_(describe_addr); self-contained, so it
+   can be kept in an error after the block record is gone. */
+typedef
+   struct {
+      Bool          known;       /* a block was found                   */
+      const HChar*  note;        /* else: what the address is (static)  */
+      Addr          start;
+      SizeT         size;        /* bytes the client asked for          */
+      PR_Family     family;
+      PR_BlockState state;
+      ExeContext*   alloc_ec;
+      ExeContext*   free_ec;     /* NULL while live                     */
+      ULong         serial;      /* the allocation, unique per run      */
+      HChar         pytype[48];  /* Python type of the object in it     */
+      Bool          in_pool;     /* a pymalloc block:                   */
+      UInt          arena_index; /*   pymalloc's own arena number       */
+      Addr          pool;        /*   the pool's address                */
+      UInt          size_class;  /*   the pool's block size in bytes    */
+      UInt          block_index; /*   which block of the pool           */
+   }
+   PR_BlockDesc;
+
+extern void PR_(heap_init)      ( void );
+extern void PR_(heap_post_clo_init) ( void );
+extern void PR_(heap_print_stats) ( void );
+extern void PR_(describe_addr)  ( Addr a, /*OUT*/PR_BlockDesc* d );
+extern VG_REGPARM(2) void PR_(check_access_slow) ( Addr a, UWord szB_rw );
+
+/* The preload's allocator hooks report through these (pr_main.c
+   dispatches the events). */
+extern UWord PR_(ev_alloc)   ( ThreadId tid, PR_Family fam, Addr p, SizeT n );
+extern UWord PR_(ev_free)    ( ThreadId tid, PR_Family fam, Addr p );
+extern UWord PR_(ev_evict)   ( ThreadId tid, PR_Family fam );
+extern UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p );
+extern void  PR_(ev_arena)   ( Addr a, SizeT len, Bool alive );
+
+extern SizeT PR_(clo_freelist_vol);
+extern Bool  PR_(clo_keep_alloc_stacks);
+extern Bool  PR_(clo_keep_free_stacks);
+
+/* The client word the MEM/OBJ hooks set while pymalloc runs. */
+extern void PR_(set_alloc_sp_word) ( Addr a );
+
+/* The second argument of the slow-path check: the access size in the
+   low bits, PR_ACCESS_WRITE if a store. */
+#define PR_ACCESS_WRITE  0x10000UL
+#define PR_ACCESS_SIZE_MASK 0xffffUL
+
+/*------------------------------------------------------------*/
+/*--- pr_errors.c                                          ---*/
+/*------------------------------------------------------------*/
+
+typedef
+   enum {
+      Err_DoubleFree = 1101,   /* a block freed twice                    */
+      Err_InvalidFree,         /* free of a pointer no live block starts */
+      Err_MismatchedFree,      /* freed by another family's function     */
+      Err_UseAfterFree,        /* read or write of a freed block         */
+      Err_HeapOverflow         /* access to a redzone or unowned heap    */
+   }
+   PR_ErrorKind;
+
+extern void PR_(errors_init) ( void );
+extern void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
+                                       Bool isWrite,
+                                       const PR_BlockDesc* blk );
+extern void PR_(record_free_error) ( ThreadId tid, PR_ErrorKind kind,
+                                     Addr p, PR_Family freed_with,
+                                     const PR_BlockDesc* blk );
+
+/*------------------------------------------------------------*/
+/*--- pr_translate.c                                       ---*/
+/*------------------------------------------------------------*/
+
+/* Is a in the preload library's code? */
+extern Bool PR_(in_preload) ( Addr a );
+
+/* Called once the preload registered its hooks. */
+extern void PR_(register_hooks) ( const PR_HookTable* t );
+
+extern IRSB* PR_(instrument) ( VgCallbackClosure* closure,
+                               IRSB* sbIn,
+                               const VexGuestLayout* layout,
+                               const VexGuestExtents* vge,
+                               const VexArchInfo* archinfo_host,
+                               IRType gWordTy, IRType hWordTy );
+
+#endif /* __PR_INCLUDE_H */
+
+/*--------------------------------------------------------------------*/
+/*--- end                                             pr_include.h ---*/
+/*--------------------------------------------------------------------*/

@@ -1,0 +1,472 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: the preload library, run inside the client.           ---*/
+/*---                                               pr_intercepts.c ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* ALL THE CODE IN THIS FILE RUNS ON THE SIMULATED CPU, inside the
+   client process.  It is built into vgpreload_pyref-<platform>.so,
+   which the core adds to LD_PRELOAD of every client.  It is linked
+   without libc (-nodefaultlibs): it may call only what the client
+   itself provides, through weak references, and must never assume a
+   CPython is there.
+
+   At start-up, before main() and before any other object's
+   constructors (the library is linked -z initfirst), it looks for
+   CPython's exported API in the process's global scope: the
+   executable for a static libpython (Debian's /usr/bin/python3.11),
+   or libpython3.X.so for a shared build.  It tells the tool what it
+   found, and the tool answers with a verdict (pr_python.c).  A REFUSE
+   verdict ends the process at once with exit status 3, before the
+   interpreter runs a single line of Python.
+
+   On a CHECK verdict it installs hooks on CPython's three allocator
+   domains (PyMem_SetAllocator) and on pymalloc's arena allocator
+   (PyObject_SetArenaAllocator), which survive Py_Initialize when
+   PYTHONMALLOC is unset.  PYTHONMALLOC (and -X dev) make CPython's
+   pre-initialisation replace the allocators, so the hooks are put
+   back when the first interpreter is created:
+
+      PyInterpreterState_New    3.8 - 3.12, in the executable (Debian's
+                                static python3.11: soname NONE) or in
+                                libpython3.X.so
+      _PyInterpreterState_New   3.13, which no longer calls the former
+                                at start-up; it returns a PyStatus
+                                through a hidden pointer (sret)
+
+   The hooks report to the tool through the event stubs below, which
+   the tool recognises at translation time (pr_translate.c). */
+
+#include "valgrind.h"
+#include "pub_tool_redir.h"
+#include "pr_request.h"
+
+typedef unsigned long size_t;
+
+/*------------------------------------------------------------*/
+/*--- CPython's symbols, as weak references                ---*/
+/*------------------------------------------------------------*/
+
+/* Resolved from the global scope when the process has a CPython,
+   NULL otherwise.  Only the address of the last three matters: each
+   exists only in one kind of build. */
+extern const char* Py_GetVersion(void) __attribute__((weak));
+extern void _Py_NegativeRefcount(void) __attribute__((weak));       /* Py_REF_DEBUG    */
+extern void _Py_PrintReferences(void) __attribute__((weak));        /* Py_TRACE_REFS   */
+extern void _Py_MergeZeroLocalRefcount(void) __attribute__((weak)); /* Py_GIL_DISABLED */
+
+/*------------------------------------------------------------*/
+/*--- Leaving without libc                                 ---*/
+/*------------------------------------------------------------*/
+
+#if defined(VGP_amd64_linux)
+/* exit_group(2): ends every thread of the process; the tool sees the
+   syscall and finishes its output (text and XML) normally. */
+__attribute__((noreturn))
+static void exit_process ( int status )
+{
+   for (;;) {
+      long ret;
+      __asm__ volatile ("syscall"
+                        : "=a"(ret)
+                        : "0"(231L /* __NR_exit_group */), "D"((long)status)
+                        : "rcx", "r11", "memory");
+   }
+}
+#else
+#  error "pyref: this platform is not supported yet"
+#endif
+
+/*------------------------------------------------------------*/
+/*--- Event stubs                                          ---*/
+/*------------------------------------------------------------*/
+
+/* Each is a single `ret': the tool inserts its handler at the stub's
+   address, and the handler's answer becomes the return value.  Hidden,
+   so that calls reach them directly and their addresses are exact. */
+#define PR_STUB(name)                                               \
+   __asm__(".text\n"                                                \
+           ".p2align 4\n"                                           \
+           ".globl " #name "\n"                                     \
+           ".hidden " #name "\n"                                    \
+           ".type " #name ", @function\n"                           \
+           #name ":\n"                                              \
+           "\tret\n"                                                \
+           ".size " #name ", .-" #name "\n")
+
+PR_STUB(pyref_ev_alloc);
+PR_STUB(pyref_ev_free);
+PR_STUB(pyref_ev_evict);
+PR_STUB(pyref_ev_realloc_size);
+PR_STUB(pyref_ev_arena);
+
+#define HIDDEN __attribute__((visibility("hidden")))
+extern unsigned long pyref_ev_alloc(unsigned long fam, void* p,
+                                    unsigned long n) HIDDEN;
+extern unsigned long pyref_ev_free(unsigned long fam, void* p) HIDDEN;
+extern unsigned long pyref_ev_evict(unsigned long fam) HIDDEN;
+extern unsigned long pyref_ev_realloc_size(unsigned long fam,
+                                           void* p) HIDDEN;
+extern unsigned long pyref_ev_arena(void* p, unsigned long size,
+                                    unsigned long alive) HIDDEN;
+
+/*------------------------------------------------------------*/
+/*--- Allocator hooks                                      ---*/
+/*------------------------------------------------------------*/
+
+/* PyMemAllocatorEx and PyObjectArenaAllocator, declared here with the
+   same layout (unchanged from 3.8 to 3.13): no Python.h needed. */
+typedef struct {
+   void* ctx;
+   void* (*malloc)(void* ctx, size_t size);
+   void* (*calloc)(void* ctx, size_t nelem, size_t elsize);
+   void* (*realloc)(void* ctx, void* ptr, size_t new_size);
+   void  (*free)(void* ctx, void* ptr);
+} PR_MemAllocatorEx;
+
+typedef struct {
+   void* ctx;
+   void* (*alloc)(void* ctx, size_t size);
+   void  (*free)(void* ctx, void* ptr, size_t size);
+} PR_ArenaAllocator;
+
+enum { DOMAIN_RAW, DOMAIN_MEM, DOMAIN_OBJ, N_DOMAINS };
+
+extern void PyMem_GetAllocator(int domain, PR_MemAllocatorEx* a)
+   __attribute__((weak));
+extern void PyMem_SetAllocator(int domain, PR_MemAllocatorEx* a)
+   __attribute__((weak));
+extern void PyObject_GetArenaAllocator(PR_ArenaAllocator* a)
+   __attribute__((weak));
+extern void PyObject_SetArenaAllocator(PR_ArenaAllocator* a)
+   __attribute__((weak));
+extern char PyType_Type[] __attribute__((weak));
+
+/* The allocators our hooks call; a hook's ctx points to its domain's. */
+static PR_MemAllocatorEx orig[N_DOMAINS];
+static PR_ArenaAllocator orig_arena;
+
+static const unsigned long family_of[N_DOMAINS] = {
+   PR_FAM_RAW, PR_FAM_MEM, PR_FAM_OBJ
+};
+
+/* While pymalloc runs on behalf of a MEM or OBJ hook, the hook's frame
+   address is here: the tool then lets pymalloc touch pool headers and
+   free blocks, which it otherwise reports. */
+volatile unsigned long pyref_alloc_sp HIDDEN;
+
+#define ENTER_ALLOCATOR(d)                                          \
+   unsigned long saved_sp_ = pyref_alloc_sp;                        \
+   if ((d) != DOMAIN_RAW)                                           \
+      pyref_alloc_sp = (unsigned long)__builtin_frame_address(0)
+#define LEAVE_ALLOCATOR()  (pyref_alloc_sp = saved_sp_)
+
+static int domain_of ( void* ctx )
+{
+   return (int)((PR_MemAllocatorEx*)ctx - orig);
+}
+
+static void* hook_malloc ( void* ctx, size_t n )
+{
+   PR_MemAllocatorEx* o = ctx;
+   int   d = domain_of(ctx);
+   void* p;
+   if (n > ((size_t)-1 >> 1) - PR_HOOK_REDZONE)
+      return (void*)0;
+   {
+      ENTER_ALLOCATOR(d);
+      p = o->malloc(o->ctx, n + PR_HOOK_REDZONE);
+      LEAVE_ALLOCATOR();
+   }
+   if (p)
+      pyref_ev_alloc(family_of[d], p, n);
+   return p;
+}
+
+static void* hook_calloc ( void* ctx, size_t nelem, size_t elsize )
+{
+   PR_MemAllocatorEx* o = ctx;
+   int    d = domain_of(ctx);
+   size_t n;
+   void*  p;
+   if (elsize != 0 && nelem > (((size_t)-1 >> 1) - PR_HOOK_REDZONE) / elsize)
+      return (void*)0;
+   n = nelem * elsize;
+   {
+      ENTER_ALLOCATOR(d);
+      p = o->calloc(o->ctx, 1, n + PR_HOOK_REDZONE);
+      LEAVE_ALLOCATOR();
+   }
+   if (p)
+      pyref_ev_alloc(family_of[d], p, n);
+   return p;
+}
+
+static void free_For_Real ( PR_MemAllocatorEx* o, int d, void* p )
+{
+   ENTER_ALLOCATOR(d);
+   o->free(o->ctx, p);
+   LEAVE_ALLOCATOR();
+}
+
+static void hook_free ( void* ctx, void* p )
+{
+   PR_MemAllocatorEx* o = ctx;
+   int           d = domain_of(ctx);
+   unsigned long r;
+   void*         q;
+   if (p == (void*)0)
+      return;
+   r = pyref_ev_free(family_of[d], p);
+   if ((r & PR_FREE_ACTION_MASK) == PR_FREE_PASS)
+      free_For_Real(o, d, p);
+   /* Blocks leaving the domain's quarantine. */
+   for (q = (void*)(r & ~PR_FREE_ACTION_MASK); q;
+        q = (void*)pyref_ev_evict(family_of[d]))
+      free_For_Real(o, d, q);
+}
+
+/* Always move the block, so that the old one goes through the
+   quarantine like any freed block. */
+static void* hook_realloc ( void* ctx, void* p, size_t n )
+{
+   PR_MemAllocatorEx* o = ctx;
+   int           d = domain_of(ctx);
+   unsigned long old;
+   void*         q;
+
+   if (p == (void*)0)
+      return hook_malloc(ctx, n);
+   old = pyref_ev_realloc_size(family_of[d], p);
+   if (old == PR_REALLOC_BAD)
+      return (void*)0;
+   if (old == PR_REALLOC_UNKNOWN) {
+      /* A block from before the hooks: the real realloc knows it. */
+      if (n > ((size_t)-1 >> 1) - PR_HOOK_REDZONE)
+         return (void*)0;
+      {
+         ENTER_ALLOCATOR(d);
+         q = o->realloc(o->ctx, p, n + PR_HOOK_REDZONE);
+         LEAVE_ALLOCATOR();
+      }
+      if (q)
+         pyref_ev_alloc(family_of[d], q, n);
+      return q;
+   }
+   q = hook_malloc(ctx, n);
+   if (q) {
+      unsigned char*       dst = q;
+      const unsigned char* src = p;
+      size_t i, len = old < n ? old : n;
+      for (i = 0; i < len; i++)
+         dst[i] = src[i];
+      hook_free(ctx, p);
+   }
+   return q;
+}
+
+/* CPython 3.11+ also takes its frames' data-stack chunks from the
+   arena allocator (_PyObject_VirtualAlloc); only what pymalloc asks
+   for, inside one of our MEM/OBJ hooks, is a pymalloc arena. */
+static void* hook_arena_alloc ( void* ctx, size_t size )
+{
+   void* p = orig_arena.alloc(orig_arena.ctx, size);
+   if (p && pyref_alloc_sp != 0)
+      pyref_ev_arena(p, size, 1);
+   return p;
+}
+
+static void hook_arena_free ( void* ctx, void* p, size_t size )
+{
+   if (pyref_alloc_sp != 0)
+      pyref_ev_arena(p, size, 0);
+   orig_arena.free(orig_arena.ctx, p, size);
+}
+
+static PR_MemAllocatorEx hooks[N_DOMAINS] = {
+   { &orig[DOMAIN_RAW], hook_malloc, hook_calloc, hook_realloc, hook_free },
+   { &orig[DOMAIN_MEM], hook_malloc, hook_calloc, hook_realloc, hook_free },
+   { &orig[DOMAIN_OBJ], hook_malloc, hook_calloc, hook_realloc, hook_free },
+};
+static PR_ArenaAllocator arena_hook = {
+   (void*)0, hook_arena_alloc, hook_arena_free
+};
+
+static int hooks_wanted = 0;   /* the tool said CHECK */
+
+/* Put our hooks on top of whatever allocators CPython has now, unless
+   they are there already. */
+static void install_Hooks ( void )
+{
+   int d;
+   if (!hooks_wanted)
+      return;
+   for (d = 0; d < N_DOMAINS; d++) {
+      PR_MemAllocatorEx cur;
+      PyMem_GetAllocator(d, &cur);
+      if (cur.malloc == hook_malloc)
+         continue;
+      orig[d] = cur;
+      PyMem_SetAllocator(d, &hooks[d]);
+   }
+   {
+      PR_ArenaAllocator cur;
+      PyObject_GetArenaAllocator(&cur);
+      if (cur.alloc != hook_arena_alloc) {
+         orig_arena = cur;
+         PyObject_SetArenaAllocator(&arena_hook);
+      }
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- Re-installing the hooks after pre-initialisation     ---*/
+/*------------------------------------------------------------*/
+
+#define PR_REHOOK_WRAPPERS(soname)                                     \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, PyInterpreterState_New)(void); \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, PyInterpreterState_New)(void)  \
+   {                                                                   \
+      OrigFn fn;                                                       \
+      void*  r;                                                        \
+      VALGRIND_GET_ORIG_FN(fn);                                        \
+      install_Hooks();                                                 \
+      CALL_FN_W_v(r, fn);                                              \
+      return r;                                                        \
+   }                                                                   \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, _PyInterpreterState_New)      \
+                                 (void* sret, void* ts, void* pinterp); \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, _PyInterpreterState_New)      \
+                                 (void* sret, void* ts, void* pinterp)  \
+   {                                                                   \
+      OrigFn fn;                                                       \
+      void*  r;                                                        \
+      VALGRIND_GET_ORIG_FN(fn);                                        \
+      install_Hooks();                                                 \
+      CALL_FN_W_WWW(r, fn, sret, ts, pinterp);                         \
+      return r;                                                        \
+   }
+
+PR_REHOOK_WRAPPERS(NONE)          /* libpython in the executable */
+PR_REHOOK_WRAPPERS(libpythonZa)   /* libpython3.X.so             */
+
+/* CPython functions that walk pymalloc's pools outside any allocator
+   call: run them as if inside one, so that their reads of pool
+   headers and free blocks are not reported.
+      _PyInterpreterState_GetAllocatedBlocks   3.12+, at finalisation
+      _PyObject_DebugMallocStats               sys._debugmallocstats() */
+#define PR_POOL_WALKER_WRAPPERS(soname)                                \
+   long I_WRAP_SONAME_FNNAME_ZU(soname,                                \
+                                _PyInterpreterState_GetAllocatedBlocks) \
+                               (void* interp);                         \
+   long I_WRAP_SONAME_FNNAME_ZU(soname,                                \
+                                _PyInterpreterState_GetAllocatedBlocks) \
+                               (void* interp)                          \
+   {                                                                   \
+      OrigFn fn;                                                       \
+      long   r;                                                        \
+      VALGRIND_GET_ORIG_FN(fn);                                        \
+      {                                                                \
+         ENTER_ALLOCATOR(DOMAIN_OBJ);                                  \
+         CALL_FN_W_W(r, fn, interp);                                   \
+         LEAVE_ALLOCATOR();                                            \
+      }                                                                \
+      return r;                                                        \
+   }                                                                   \
+   int I_WRAP_SONAME_FNNAME_ZU(soname, _PyObject_DebugMallocStats)     \
+                              (void* out);                             \
+   int I_WRAP_SONAME_FNNAME_ZU(soname, _PyObject_DebugMallocStats)     \
+                              (void* out)                              \
+   {                                                                   \
+      OrigFn fn;                                                       \
+      long   r;                                                        \
+      VALGRIND_GET_ORIG_FN(fn);                                        \
+      {                                                                \
+         ENTER_ALLOCATOR(DOMAIN_OBJ);                                  \
+         CALL_FN_W_W(r, fn, out);                                      \
+         LEAVE_ALLOCATOR();                                            \
+      }                                                                \
+      return (int)r;                                                   \
+   }
+
+PR_POOL_WALKER_WRAPPERS(NONE)
+PR_POOL_WALKER_WRAPPERS(libpythonZa)
+
+/*------------------------------------------------------------*/
+/*--- Start-up                                             ---*/
+/*------------------------------------------------------------*/
+
+static unsigned long python_Build_Flags ( void )
+{
+   unsigned long flags = 0;
+   if (_Py_NegativeRefcount)
+      flags |= PR_PYFLAG_DEBUG;
+   if (_Py_PrintReferences)
+      flags |= PR_PYFLAG_TRACE_REFS;
+   if (_Py_MergeZeroLocalRefcount)
+      flags |= PR_PYFLAG_FREE_THREADED;
+   return flags;
+}
+
+__attribute__((constructor))
+static void pyref_preload_init ( void )
+{
+   unsigned long verdict;
+
+   if (!Py_GetVersion) {
+      VALGRIND_DO_CLIENT_REQUEST_STMT(_VG_USERREQ__PYREF_NO_PYTHON,
+                                      0, 0, 0, 0, 0);
+      return;
+   }
+
+   /* Py_GetVersion formats a static buffer from compile-time strings:
+      it is safe before the interpreter is initialised. */
+   verdict = VALGRIND_DO_CLIENT_REQUEST_EXPR(
+                PR_VERDICT_IGNORE, _VG_USERREQ__PYREF_PYTHON_FOUND,
+                Py_GetVersion(), python_Build_Flags(),
+                (unsigned long)Py_GetVersion, 0, 0);
+
+   if (verdict == PR_VERDICT_REFUSE)
+      exit_process(PR_EXIT_UNSUPPORTED_PYTHON);
+   if (verdict != PR_VERDICT_CHECK || !PyMem_GetAllocator
+       || !PyMem_SetAllocator || !PyObject_GetArenaAllocator
+       || !PyObject_SetArenaAllocator)
+      return;
+
+   {
+      static PR_HookTable table;
+      table.stub[PR_EV_ALLOC]        = (unsigned long)pyref_ev_alloc;
+      table.stub[PR_EV_FREE]         = (unsigned long)pyref_ev_free;
+      table.stub[PR_EV_EVICT]        = (unsigned long)pyref_ev_evict;
+      table.stub[PR_EV_REALLOC_SIZE] = (unsigned long)pyref_ev_realloc_size;
+      table.stub[PR_EV_ARENA]        = (unsigned long)pyref_ev_arena;
+      table.alloc_sp_word = (unsigned long)&pyref_alloc_sp;
+      table.type_type     = (unsigned long)PyType_Type;
+      table.preload_text  = (unsigned long)hook_malloc;
+      if (VALGRIND_DO_CLIENT_REQUEST_EXPR(0,
+             _VG_USERREQ__PYREF_REGISTER_HOOKS, &table, 0, 0, 0, 0) != 1)
+         return;
+   }
+   hooks_wanted = 1;
+   install_Hooks();
+}
+
+/*--------------------------------------------------------------------*/
+/*--- end                                           pr_intercepts.c ---*/
+/*--------------------------------------------------------------------*/

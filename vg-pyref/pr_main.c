@@ -1,0 +1,194 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: checks the ownership of CPython objects and heap      ---*/
+/*--- blocks.                                            pr_main.c ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* The tool's entry points: registration with the core, command-line
+   options, client requests (from the preload library and from users'
+   code through pyref.h) and the end of the run.  The work itself is in
+   the other pr_*.c files, one per concern (see HACKING.md). */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_options.h"
+#include "pub_tool_replacemalloc.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_vki.h"
+
+#include "pr_include.h"
+#include "pr_request.h"
+
+/*------------------------------------------------------------*/
+/*--- Command line options                                ---*/
+/*------------------------------------------------------------*/
+
+PR_UnsupportedPolicy PR_(clo_unsupported_python) = PR_UnsupportedRefuse;
+
+static Bool pr_process_cmd_line_option ( const HChar* arg )
+{
+   const HChar* tmp_str;
+
+   if VG_BINT_CLO(arg, "--freelist-vol", PR_(clo_freelist_vol),
+                  0, 10LL*1000*1000*1000) {}
+   else if VG_XACT_CLO(arg, "--keep-stacktraces=alloc-and-free",
+                       PR_(clo_keep_alloc_stacks), True)
+      PR_(clo_keep_free_stacks) = True;
+   else if VG_XACT_CLO(arg, "--keep-stacktraces=alloc",
+                       PR_(clo_keep_alloc_stacks), True)
+      PR_(clo_keep_free_stacks) = False;
+   else if VG_XACT_CLO(arg, "--keep-stacktraces=free",
+                       PR_(clo_keep_alloc_stacks), False)
+      PR_(clo_keep_free_stacks) = True;
+   else if VG_XACT_CLO(arg, "--keep-stacktraces=none",
+                       PR_(clo_keep_alloc_stacks), False)
+      PR_(clo_keep_free_stacks) = False;
+   else if VG_STR_CLO(arg, "--keep-stacktraces", tmp_str)
+      VG_(fmsg_bad_option)(arg, "--keep-stacktraces takes alloc-and-free, "
+                           "alloc, free or none\n");
+   else if VG_STR_CLO(arg, "--unsupported-python", tmp_str) {
+      if (VG_(strcmp)(tmp_str, "refuse") == 0)
+         PR_(clo_unsupported_python) = PR_UnsupportedRefuse;
+      else if (VG_(strcmp)(tmp_str, "ignore") == 0)
+         PR_(clo_unsupported_python) = PR_UnsupportedIgnore;
+      else
+         VG_(fmsg_bad_option)(arg,
+            "--unsupported-python takes 'refuse' or 'ignore'\n");
+   }
+   else
+      return VG_(replacement_malloc_process_cmd_line_option)(arg);
+
+   return True;
+}
+
+static void pr_print_usage ( void )
+{
+   VG_(printf)(
+"    --freelist-vol=<number>   volume of freed blocks kept unavailable for\n"
+"                              reuse, to catch late accesses [20000000]\n"
+"    --keep-stacktraces=alloc-and-free|alloc|free|none\n"
+"                              stack traces kept for heap blocks, shown as\n"
+"                              \"Allocated at\" and \"Freed at\" [alloc-and-free]\n"
+"    --unsupported-python=refuse|ignore\n"
+"                              in a CPython pyref does not support: stop the\n"
+"                              program with exit status %d, or run it without\n"
+"                              Python checks [refuse]\n",
+      PR_EXIT_UNSUPPORTED_PYTHON
+   );
+}
+
+static void pr_print_debug_usage ( void )
+{
+   VG_(printf)("    (none)\n");
+}
+
+/*------------------------------------------------------------*/
+/*--- Client requests                                     ---*/
+/*------------------------------------------------------------*/
+
+static Bool pr_handle_client_request ( ThreadId tid, UWord* arg, UWord* ret )
+{
+   if (!VG_IS_TOOL_USERREQ('P','R', arg[0]))
+      return False;
+
+   switch (arg[0]) {
+      case VG_USERREQ__PYREF_PYTHON_VERSION:
+         *ret = PR_(python_hexversion)();
+         break;
+
+      case _VG_USERREQ__PYREF_PYTHON_FOUND:
+         *ret = PR_(python_found)(/*version*/arg[1], /*flags*/arg[2],
+                                  /*anchor*/arg[3]);
+         break;
+
+      case _VG_USERREQ__PYREF_REGISTER_HOOKS: {
+         const PR_HookTable* t = (const PR_HookTable*)arg[1];
+         if (!VG_(am_is_valid_for_client)((Addr)t, sizeof *t,
+                                          VKI_PROT_READ)) {
+            *ret = 0;
+            break;
+         }
+         PR_(register_hooks)(t);
+         PR_(set_alloc_sp_word)(t->alloc_sp_word);
+         PR_(python_set_type_type)(t->type_type);
+         *ret = 1;
+         break;
+      }
+
+      case _VG_USERREQ__PYREF_NO_PYTHON:
+         PR_(python_absent)();
+         *ret = 0;
+         break;
+
+      default:
+         VG_(message)(Vg_UserMsg,
+                      "Warning: unknown pyref client request code %llx\n",
+                      (ULong)arg[0]);
+         return False;
+   }
+   return True;
+}
+
+/*------------------------------------------------------------*/
+/*--- Setup and finalisation                              ---*/
+/*------------------------------------------------------------*/
+
+static void pr_post_clo_init ( void )
+{
+   PR_(heap_post_clo_init)();
+}
+
+static void pr_fini ( Int exitcode )
+{
+   if (VG_(clo_stats))
+      PR_(heap_print_stats)();
+}
+
+static void pr_pre_clo_init ( void )
+{
+   VG_(details_name)            ("Pyref");
+   VG_(details_version)         (NULL);
+   VG_(details_description)     ("a CPython reference and heap checker");
+   VG_(details_copyright_author)(
+      "Copyright (C) 2026, the vg-pyref developers; GNU GPL'd.");
+   VG_(details_bug_reports_to)  ("the vg-pyref issue tracker");
+   VG_(details_avg_translation_sizeB) ( 275 );
+
+   VG_(basic_tool_funcs)        (pr_post_clo_init,
+                                 PR_(instrument),
+                                 pr_fini);
+
+   VG_(needs_command_line_options)(pr_process_cmd_line_option,
+                                   pr_print_usage,
+                                   pr_print_debug_usage);
+   VG_(needs_client_requests)     (pr_handle_client_request);
+   VG_(needs_xml_output)          ();
+
+   PR_(errors_init)();
+   PR_(heap_init)();
+}
+
+VG_DETERMINE_INTERFACE_VERSION(pr_pre_clo_init)
+
+/*--------------------------------------------------------------------*/
+/*--- end                                                pr_main.c ---*/
+/*--------------------------------------------------------------------*/

@@ -1,0 +1,288 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: which CPython runs in the client.         pr_python.c ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* Everything pyref reports about Python objects depends on the exact
+   CPython it runs in: where the refcount field sits and how wide it
+   is, whether objects can be immortal, the GC pre-header in front of
+   an object, the geometry of pymalloc's arenas and pools.  A report
+   made with the wrong layout would be wrong, so pyref checks only the
+   versions and builds it knows and refuses the others in one clear
+   line, before the interpreter has allocated anything.
+
+   The preload library (pr_intercepts.c) runs first in every client
+   process.  It looks for CPython's exported symbols; when they are
+   there it sends the version string, the build flags it could infer
+   from which symbols exist, and an address inside libpython.  This
+   file turns that into a PR_Python and a verdict:
+
+      CHECK   3.8 to 3.13, GIL build, any release or debug build
+              (Py_TRACE_REFS only from 3.13, where it no longer changes
+              the object header);
+      REFUSE  anything else, with --unsupported-python=refuse (default):
+              the preload then ends the process with exit status 3;
+      IGNORE  anything else, with --unsupported-python=ignore: the
+              program runs, and pyref makes no Python-level checks. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_options.h"
+#include "pub_tool_vki.h"
+
+#include "pr_include.h"
+#include "pr_request.h"
+
+PR_Python PR_(python);
+
+/* The versions pyref knows, inclusive: the layout facts in the rest of
+   the tool are per-version tables over exactly this range. */
+#define PR_MIN_MINOR 8
+#define PR_MAX_MINOR 13
+
+/*------------------------------------------------------------*/
+/*--- Reading the version string                          ---*/
+/*------------------------------------------------------------*/
+
+/* Copy the first word of the client's Py_GetVersion() string, e.g.
+   "3.11.2" out of "3.11.2 (main, Apr 28 2025, ...) [GCC 12.2.0]",
+   checking each byte is readable client memory. */
+static void copy_Version_word ( Addr str, /*OUT*/HChar* buf, Int bufsz )
+{
+   Int i;
+   for (i = 0; i < bufsz - 1; i++) {
+      if (!VG_(am_is_valid_for_client)(str + i, 1, VKI_PROT_READ))
+         break;
+      HChar c = *(const HChar*)(str + i);
+      if (c == 0 || c == ' ')
+         break;
+      buf[i] = c;
+   }
+   buf[i] = 0;
+}
+
+/* Parse "X.Y.Z..." into numbers; anything after the digits of Z
+   ("rc1", "a2+") is a pre-release tag kept only in the string. */
+static Bool parse_Version ( const HChar* s,
+                            /*OUT*/UInt* major, /*OUT*/UInt* minor,
+                            /*OUT*/UInt* micro )
+{
+   UInt part[3] = { 0, 0, 0 };
+   Int  n;
+   for (n = 0; n < 3; n++) {
+      if (!VG_(isdigit)(*s))
+         return n >= 2;         /* "3.14" alone is acceptable */
+      while (VG_(isdigit)(*s))
+         part[n] = part[n] * 10 + (UInt)(*s++ - '0');
+      if (n < 2 && *s != '.')
+         return False;
+      if (n < 2)
+         s++;
+      *major = part[0]; *minor = part[1]; *micro = part[2];
+   }
+   return True;
+}
+
+/*------------------------------------------------------------*/
+/*--- Where libpython lives                               ---*/
+/*------------------------------------------------------------*/
+
+/* A shared build has its API in libpython3.X.so; Debian's python3.11
+   links libpython into the executable, which has no soname. */
+static void locate_Libpython ( Addr anchor )
+{
+   PR_Python* py = &PR_(python);
+   DebugInfo* di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), anchor);
+   const HChar* file   = di ? VG_(DebugInfo_get_filename)(di) : NULL;
+   const HChar* soname = di ? VG_(DebugInfo_get_soname)(di)   : NULL;
+
+   py->static_lib = !(soname && VG_(strncmp)(soname, "libpython", 9) == 0);
+   VG_(strncpy)(py->libpath, file ? file : "an unknown object",
+                sizeof py->libpath - 1);
+   py->libpath[sizeof py->libpath - 1] = 0;
+}
+
+/*------------------------------------------------------------*/
+/*--- The verdict                                         ---*/
+/*------------------------------------------------------------*/
+
+/* Why this build is refused, as a parenthesised note after the
+   version, or NULL when pyref supports it. */
+static const HChar* why_Unsupported ( const PR_Python* py, Bool parsed )
+{
+   if (!parsed || py->major != 3
+       || py->minor < PR_MIN_MINOR || py->minor > PR_MAX_MINOR)
+      return "";
+   if (py->free_threaded)
+      return " (free-threaded build)";
+   if (py->trace_refs && py->minor < 13)
+      return " (--with-trace-refs build)";
+   return NULL;
+}
+
+UWord PR_(python_found) ( Addr version_str, UWord flags, Addr anchor )
+{
+   PR_Python* py = &PR_(python);
+   Bool parsed;
+   const HChar* why;
+
+   VG_(memset)(py, 0, sizeof *py);
+   py->found = True;
+   copy_Version_word(version_str, py->version, sizeof py->version);
+   parsed = parse_Version(py->version, &py->major, &py->minor, &py->micro);
+   py->debug         = (flags & PR_PYFLAG_DEBUG) != 0;
+   py->trace_refs    = (flags & PR_PYFLAG_TRACE_REFS) != 0;
+   py->free_threaded = (flags & PR_PYFLAG_FREE_THREADED) != 0;
+   locate_Libpython(anchor);
+
+   why = why_Unsupported(py, parsed);
+   if (why == NULL) {
+      py->supported = True;
+      if (VG_(clo_verbosity) > 1)
+         VG_(umsg)("pyref: CPython %s, %s build, libpython %s %s\n",
+                   py->version, py->debug ? "debug" : "release",
+                   py->static_lib ? "linked into" : "from", py->libpath);
+      return PR_VERDICT_CHECK;
+   }
+
+   /* One line, shown even with -q: a run that checks nothing must
+      never pass for a clean run. */
+   if (PR_(clo_unsupported_python) == PR_UnsupportedIgnore) {
+      VG_(umsg)("pyref: CPython %s%s is not supported (pyref supports "
+                "3.%d to 3.%d); running it without Python checks.\n",
+                py->version[0] ? py->version : "of unknown version", why,
+                PR_MIN_MINOR, PR_MAX_MINOR);
+      return PR_VERDICT_IGNORE;
+   }
+   VG_(umsg)("pyref: CPython %s%s is not supported (pyref supports "
+             "3.%d to 3.%d); stopping with exit status %d. Use "
+             "--unsupported-python=ignore to run it without Python "
+             "checks.\n",
+             py->version[0] ? py->version : "of unknown version", why,
+             PR_MIN_MINOR, PR_MAX_MINOR, PR_EXIT_UNSUPPORTED_PYTHON);
+   return PR_VERDICT_REFUSE;
+}
+
+void PR_(python_absent) ( void )
+{
+   VG_(memset)(&PR_(python), 0, sizeof PR_(python));
+   if (VG_(clo_verbosity) > 1)
+      VG_(umsg)("pyref: no CPython in this process\n");
+}
+
+UWord PR_(python_hexversion) ( void )
+{
+   const PR_Python* py = &PR_(python);
+   if (!py->supported)
+      return 0;
+   return (py->major << 24) | (py->minor << 16) | (py->micro << 8);
+}
+
+/*------------------------------------------------------------*/
+/*--- Per-version layout facts                            ---*/
+/*------------------------------------------------------------*/
+
+/* pymalloc's pool size: 4 KiB up to 3.9, 16 KiB from 3.10 on
+   (USE_LARGE_POOLS with the radix tree).  0 when no CPython is
+   checked. */
+SizeT PR_(python_pool_size) ( void )
+{
+   const PR_Python* py = &PR_(python);
+   if (!py->supported)
+      return 0;
+   return py->minor <= 9 ? 4096 : 16384;
+}
+
+/* &PyType_Type in the client, from the preload. */
+static Addr type_type = 0;
+
+void PR_(python_set_type_type) ( Addr a )
+{
+   type_type = a;
+}
+
+static Bool read_Word ( Addr a, /*OUT*/Addr* w )
+{
+   if (!VG_IS_8_ALIGNED(a)
+       || !VG_(am_is_valid_for_client)(a, sizeof(Addr), VKI_PROT_READ))
+      return False;
+   *w = *(Addr*)a;
+   return True;
+}
+
+/* Is t a type object?  Its own type must be `type' or a metatype
+   (a type whose type is `type'). */
+static Bool is_Type ( Addr t )
+{
+   Addr meta, metameta;
+   if (!read_Word(t + 8, &meta))
+      return False;
+   if (meta == type_type)
+      return True;
+   return read_Word(meta + 8, &metameta) && metameta == type_type;
+}
+
+/* Name the Python type of the object a block of `size' bytes at
+   `start' holds, or leave buf empty.  The object is at the block's
+   start, or after the GC header (16 bytes), or after the 3.11+
+   pre-header (32 bytes); the first offset whose ob_type is a type
+   whose tp_basicsize fits in the block wins.  Offsets in PyObject and
+   PyTypeObject (ob_type 8, tp_name 24, tp_basicsize 32) are the same
+   in every version pyref supports. */
+void PR_(python_type_in_block) ( Addr start, SizeT size,
+                                 /*OUT*/HChar* buf, Int bufsz )
+{
+   static const SizeT offsets[] = { 0, 16, 32 };
+   const PR_Python* py = &PR_(python);
+   Int i, j;
+
+   buf[0] = 0;
+   if (!py->supported || type_type == 0)
+      return;
+   for (i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+      SizeT off = offsets[i];
+      Addr  type, name, basicsize;
+      if (off == 32 && py->minor < 11)
+         break;
+      if (off + 16 > size)
+         break;
+      if (!read_Word(start + off + 8, &type) || !is_Type(type))
+         continue;
+      if (!read_Word(type + 32, &basicsize) || off + basicsize > size + 16)
+         continue;
+      if (!read_Word(type + 24, &name))
+         continue;
+      for (j = 0; j < bufsz - 1; j++) {
+         if (!VG_(am_is_valid_for_client)(name + j, 1, VKI_PROT_READ))
+            break;
+         buf[j] = *(const HChar*)(name + j);
+         if (buf[j] == 0)
+            break;
+      }
+      buf[j] = 0;
+      return;
+   }
+}
+
+/*--------------------------------------------------------------------*/
+/*--- end                                              pr_python.c ---*/
+/*--------------------------------------------------------------------*/

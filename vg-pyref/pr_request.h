@@ -1,0 +1,120 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: private client requests between the tool and its      ---*/
+/*--- preload library.                                pr_request.h ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* The requests in this file are an internal protocol between
+   vgpreload_pyref-<platform>.so (pr_intercepts.c, running on the
+   simulated CPU) and the tool (running on the host).  They are not
+   part of the public interface: users include pyref.h instead.  The
+   public requests start at VG_USERREQ_TOOL_BASE('P','R'); these start
+   0x1000 above it so the two ranges can never collide. */
+
+#ifndef __PR_REQUEST_H
+#define __PR_REQUEST_H
+
+#include "pyref.h"
+
+typedef
+   enum {
+      /* The preload found a CPython in this process.
+         arg1: the NUL-terminated version string (Py_GetVersion()),
+         arg2: PR_PYFLAG_* bits describing the build,
+         arg3: an address inside libpython (to find which object holds
+               it, the executable or a shared libpython).
+         Returns PR_VERDICT_*. */
+      _VG_USERREQ__PYREF_PYTHON_FOUND = VG_USERREQ_TOOL_BASE('P','R') + 0x1000,
+
+      /* The preload found no CPython in this process (no arguments). */
+      _VG_USERREQ__PYREF_NO_PYTHON,
+
+      /* After a CHECK verdict, before installing the hooks.
+         arg1: a PR_HookTable in client memory. */
+      _VG_USERREQ__PYREF_REGISTER_HOOKS
+   }
+   PR_PrivateRequest;
+
+/* The event stubs are functions of one `ret' instruction in the
+   preload.  The tool recognises their addresses when it translates
+   code and puts a call to its own handler there, which reads the
+   arguments from the argument registers and leaves its answer in the
+   return register: an event costs a helper call, not a client request
+   (which leaves the translated code and costs ten times more). */
+enum {
+   PR_EV_ALLOC,          /* (family, ptr, size) -> 0                     */
+   PR_EV_FREE,           /* (family, ptr) -> PR_FREE_* | evicted block   */
+   PR_EV_EVICT,          /* (family) -> next evicted block, or 0         */
+   PR_EV_REALLOC_SIZE,   /* (family, ptr) -> size, or PR_REALLOC_*       */
+   PR_EV_ARENA,          /* (ptr, size, alive) -> 0                      */
+   PR_EV_N
+};
+
+typedef
+   struct {
+      unsigned long stub[PR_EV_N];  /* address of each event stub      */
+      unsigned long alloc_sp_word;  /* &pyref_alloc_sp                 */
+      unsigned long type_type;      /* &PyType_Type                    */
+      unsigned long preload_text;   /* any address in the preload      */
+   }
+   PR_HookTable;
+
+/* Allocator families, as the hooks name them in events. */
+#define PR_FAM_MALLOC     1
+#define PR_FAM_NEW        2
+#define PR_FAM_NEW_ARRAY  3
+#define PR_FAM_RAW        4
+#define PR_FAM_MEM        5
+#define PR_FAM_OBJ        6
+
+/* Build flags the preload learns from which symbols the process has. */
+#define PR_PYFLAG_DEBUG          0x1  /* Py_REF_DEBUG: a --with-pydebug build */
+#define PR_PYFLAG_TRACE_REFS     0x2  /* Py_TRACE_REFS: --with-trace-refs     */
+#define PR_PYFLAG_FREE_THREADED  0x4  /* Py_GIL_DISABLED: --disable-gil       */
+
+/* What the tool answers to _VG_USERREQ__PYREF_PYTHON_FOUND. */
+#define PR_VERDICT_CHECK    1  /* supported: install the hooks             */
+#define PR_VERDICT_IGNORE   2  /* unsupported, run the program unchecked   */
+#define PR_VERDICT_REFUSE   3  /* unsupported, stop the program            */
+
+/* What PR_(ev_free) answers the hook: the action in the low 4 bits
+   (blocks are 16-aligned), and possibly a block evicted from the
+   domain's quarantine in the rest, which the hook frees for real. */
+#define PR_FREE_PASS         0x1   /* call the real free now          */
+#define PR_FREE_KEEP         0x2   /* do not free (quarantined, or an
+                                      error was reported)             */
+#define PR_FREE_ACTION_MASK  0xfUL
+
+/* What PR_(ev_realloc_size) answers instead of a size. */
+#define PR_REALLOC_UNKNOWN   (~0UL)       /* not ours: use the real realloc */
+#define PR_REALLOC_BAD       (~0UL - 1)   /* reported: return NULL         */
+
+/* Extra bytes every CPython-domain hook asks for: a redzone inside the
+   block the real allocator returns. */
+#define PR_HOOK_REDZONE      16
+
+/* Exit status of a process stopped by PR_VERDICT_REFUSE (documented in
+   README.md: "Exit status"). */
+#define PR_EXIT_UNSUPPORTED_PYTHON 3
+
+#endif /* __PR_REQUEST_H */
+
+/*--------------------------------------------------------------------*/
+/*--- end                                             pr_request.h ---*/
+/*--------------------------------------------------------------------*/

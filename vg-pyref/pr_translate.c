@@ -1,0 +1,478 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: instrumentation of the client's code.  pr_translate.c ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* PR_(instrument) walks each superblock the core hands us and copies
+   it, statement by statement.  The walk names every kind of IR
+   statement, so that a kind the core adds in a later Valgrind stops
+   the tool with a clear message instead of being copied unchecked.
+
+   Which statements touch guest memory, and with how many bytes:
+
+      WrTmp(Load)   a load: the size of its result type
+      Store         a store: the size of the stored data
+      StoreG/LoadG  guarded store/load (not produced for amd64 guests)
+      CAS           compare-and-swap: size of dataLo, twice for a
+                    double-width CAS
+      LLSC          load-linked/store-conditional (not for amd64)
+      Dirty         a helper that declares mFx/mAddr/mSize
+
+   When Pyref complains, and where the IR for it comes from:
+
+   1. An access whose last byte's shadow byte says it may not be
+      touched [add_Access_Check]: a load or store of a freed block,
+      a redzone, or pymalloc pool space no block owns.  The check is
+      inline: two loads from the shadow map (pr_shadow.c), a compare,
+      and a call to PR_(check_access_slow) guarded by that compare, so
+      the common case (a live block, the stack, static data) calls
+      nothing.  Only the last byte is checked: an overflow runs off a
+      block's end, and any byte of a freed block is freed; an access
+      that starts before a block and ends inside it goes unseen.
+      Not checked at all: accesses at a constant address (static data)
+      or at the stack pointer plus a constant [is_Uninteresting], and
+      the code of our own preload library (its hooks touch blocks on
+      the allocator's behalf).  Loads in glibc's and ld.so's string
+      scanners (strlen, strchr, strcmp, wcslen ... in their SSE/AVX
+      versions) are not checked either [is_String_Scanner]: they read
+      whole words and vectors beyond the terminating NUL by design.  Their byte-exact replacement, as
+      Memcheck does, is future work: until then an over-read of an
+      unterminated string by these functions goes unseen.
+
+   2. An allocator event [add_Event_Call]: the preload's event stubs
+      are one `ret' each; at a stub's address we call the tool with
+      the argument registers and put its answer in RAX.  Those events
+      are how DoubleFree, InvalidFree and MismatchedFree are found for
+      CPython's allocator domains (pr_heap.c); the C heap's are found
+      in our malloc replacement, which the core calls directly. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_tooliface.h"
+#include "libvex_guest_offsets.h"
+
+#include "pr_include.h"
+
+#if !defined(VGA_amd64)
+#  error "pyref: only amd64 guests are supported"
+#endif
+
+/*------------------------------------------------------------*/
+/*--- Registration of the preload's hooks                  ---*/
+/*------------------------------------------------------------*/
+
+static Addr event_stub[PR_EV_N];         /* 0 until registered        */
+static Addr preload_lo = 0, preload_hi = 0;  /* the preload's text    */
+
+void PR_(register_hooks) ( const PR_HookTable* t )
+{
+   Int        i;
+   DebugInfo* di;
+   for (i = 0; i < PR_EV_N; i++)
+      event_stub[i] = t->stub[i];
+   di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), t->preload_text);
+   if (di) {
+      preload_lo = VG_(DebugInfo_get_text_avma)(di);
+      preload_hi = preload_lo + VG_(DebugInfo_get_text_size)(di);
+   }
+}
+
+Bool PR_(in_preload) ( Addr a )
+{
+   return a >= preload_lo && a < preload_hi;
+}
+
+/*------------------------------------------------------------*/
+/*--- The event handlers                                  ---*/
+/*------------------------------------------------------------*/
+
+/* Called at an event stub, with the stub's argument registers; the
+   result goes to RAX, the stub's return value. */
+static VG_REGPARM(3) UWord ev_Alloc ( UWord fam, UWord p, UWord n )
+{
+   return PR_(ev_alloc)(VG_(get_running_tid)(), fam, p, n);
+}
+static VG_REGPARM(3) UWord ev_Free ( UWord fam, UWord p, UWord unused )
+{
+   return PR_(ev_free)(VG_(get_running_tid)(), fam, p);
+}
+static VG_REGPARM(3) UWord ev_Evict ( UWord fam, UWord u1, UWord u2 )
+{
+   return PR_(ev_evict)(VG_(get_running_tid)(), fam);
+}
+static VG_REGPARM(3) UWord ev_Realloc_Size ( UWord fam, UWord p, UWord u )
+{
+   return PR_(ev_realloc_size)(VG_(get_running_tid)(), fam, p);
+}
+static VG_REGPARM(3) UWord ev_Arena ( UWord p, UWord len, UWord alive )
+{
+   PR_(ev_arena)(p, len, alive != 0);
+   return 0;
+}
+
+typedef VG_REGPARM(3) UWord (*EventFn)(UWord, UWord, UWord);
+static const struct { EventFn fn; const HChar* name; } event_fns[PR_EV_N] = {
+   [PR_EV_ALLOC]        = { ev_Alloc,        "ev_Alloc"        },
+   [PR_EV_FREE]         = { ev_Free,         "ev_Free"         },
+   [PR_EV_EVICT]        = { ev_Evict,        "ev_Evict"        },
+   [PR_EV_REALLOC_SIZE] = { ev_Realloc_Size, "ev_Realloc_Size" },
+   [PR_EV_ARENA]        = { ev_Arena,        "ev_Arena"        },
+};
+
+/*------------------------------------------------------------*/
+/*--- IR building                                         ---*/
+/*------------------------------------------------------------*/
+
+/* What the walk knows about the superblock being instrumented. */
+typedef
+   struct {
+      IRSB*  sb;          /* MODIFIED: the instrumented block          */
+      Bool*  sp_derived;  /* MODIFIED: temp holds SP + a constant      */
+      Int    n_temps;     /* READONLY: temps of the input block        */
+   }
+   PREnv;
+
+#define unop(_op, _a)        IRExpr_Unop((_op), (_a))
+#define binop(_op, _a1, _a2) IRExpr_Binop((_op), (_a1), (_a2))
+#define mkU8(_n)             IRExpr_Const(IRConst_U8(_n))
+#define mkU32(_n)            IRExpr_Const(IRConst_U32(_n))
+#define mkU64(_n)            IRExpr_Const(IRConst_U64(_n))
+#define mkexpr(_tmp)         IRExpr_RdTmp((_tmp))
+
+/* A new temp of type ty, bound to e. */
+static IRExpr* assign ( PREnv* env, IRType ty, IRExpr* e )
+{
+   IRTemp t = newIRTemp(env->sb->tyenv, ty);
+   addStmtToIRSB(env->sb, IRStmt_WrTmp(t, e));
+   return mkexpr(t);
+}
+
+/* Tell iropt the helper looks at SP and IP, so both are up to date
+   when it records a stack trace. */
+static void set_Helper_Anns ( IRDirty* di )
+{
+   di->nFxState = 2;
+   di->fxState[0].fx        = Ifx_Read;
+   di->fxState[0].offset    = OFFSET_amd64_RSP;
+   di->fxState[0].size      = 8;
+   di->fxState[0].nRepeats  = 0;
+   di->fxState[0].repeatLen = 0;
+   di->fxState[1].fx        = Ifx_Read;
+   di->fxState[1].offset    = OFFSET_amd64_RIP;
+   di->fxState[1].size      = 8;
+   di->fxState[1].nRepeats  = 0;
+   di->fxState[1].repeatLen = 0;
+}
+
+/* Static data (a constant address) and the stack (SP plus a
+   constant) hold no heap blocks. */
+static Bool is_Uninteresting ( const PREnv* env, IRExpr* addr )
+{
+   if (addr->tag == Iex_Const)
+      return True;
+   return addr->tag == Iex_RdTmp && addr->Iex.RdTmp.tmp < env->n_temps
+          && env->sp_derived[addr->Iex.RdTmp.tmp];
+}
+
+/* Track which temps are SP plus a constant. */
+static void note_Temp ( PREnv* env, const IRStmt* st )
+{
+   IRTemp   t = st->Ist.WrTmp.tmp;
+   IRExpr*  e = st->Ist.WrTmp.data;
+   Bool     sp = False;
+   if (t >= env->n_temps)
+      return;
+   if (e->tag == Iex_Get && e->Iex.Get.offset == OFFSET_amd64_RSP)
+      sp = True;
+   else if (e->tag == Iex_Binop
+            && (e->Iex.Binop.op == Iop_Add64 || e->Iex.Binop.op == Iop_Sub64)
+            && e->Iex.Binop.arg1->tag == Iex_RdTmp
+            && e->Iex.Binop.arg1->Iex.RdTmp.tmp < env->n_temps
+            && env->sp_derived[e->Iex.Binop.arg1->Iex.RdTmp.tmp]
+            && e->Iex.Binop.arg2->tag == Iex_Const)
+      sp = True;
+   env->sp_derived[t] = sp;
+}
+
+/* Before an access of szB bytes at addr (guarded by guard, or NULL):
+   look up the shadow byte of its last byte, and call the slow path if
+   that byte is not accessible.  With s the shadow byte and lo the
+   last byte's offset in its granule, the access is bad when s != 0
+   and, as signed bytes, s <= lo: the poison values (0xf0..) are
+   negative, a partial code k in 1..15 is bad exactly when lo >= k. */
+static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
+                               Bool isWrite, IRExpr* guard )
+{
+   IRExpr *last, *t, *l1slot, *l2, *sh, *lo, *nz, *le, *bad;
+   IRDirty* di;
+
+   if (is_Uninteresting(env, addr))
+      return;
+   tl_assert(szB > 0 && szB <= PR_ACCESS_SIZE_MASK);
+
+   /* Flat IR: every operand an atom, so one temp per step. */
+   last   = szB == 1 ? addr
+                     : assign(env, Ity_I64, binop(Iop_Add64, addr,
+                                                  mkU64(szB - 1)));
+   t      = assign(env, Ity_I64, binop(Iop_Shr64, last, mkU8(PR_L1_SHIFT)));
+   t      = assign(env, Ity_I64, binop(Iop_And64, t,
+                                       mkU64(PR_L1_ENTRIES - 1)));
+   t      = assign(env, Ity_I64, binop(Iop_Shl64, t, mkU8(3)));
+   l1slot = assign(env, Ity_I64,
+                   binop(Iop_Add64, t,
+                         mkU64((ULong)(Addr)PR_(shadow_l1))));
+   l2     = assign(env, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, l1slot));
+   t      = assign(env, Ity_I64, binop(Iop_Shr64, last,
+                                       mkU8(PR_GRANULE_SHIFT)));
+   t      = assign(env, Ity_I64, binop(Iop_And64, t,
+                                       mkU64(PR_L2_GRANULES - 1)));
+   t      = assign(env, Ity_I64, binop(Iop_Add64, l2, t));
+   sh     = assign(env, Ity_I8, IRExpr_Load(Iend_LE, Ity_I8, t));
+   t      = assign(env, Ity_I64, binop(Iop_And64, last,
+                                       mkU64(PR_GRANULE - 1)));
+   lo     = assign(env, Ity_I32, unop(Iop_64to32, t));
+   nz     = assign(env, Ity_I1, binop(Iop_CmpNE8, sh, mkU8(0)));
+   t      = assign(env, Ity_I32, unop(Iop_8Sto32, sh));
+   le     = assign(env, Ity_I1, binop(Iop_CmpLE32S, t, lo));
+   bad    = assign(env, Ity_I1, binop(Iop_And1, nz, le));
+   if (guard)
+      bad = assign(env, Ity_I1, binop(Iop_And1, bad, guard));
+
+   di = unsafeIRDirty_0_N(2, "PR_(check_access_slow)",
+                          VG_(fnptr_to_fnentry)(&PR_(check_access_slow)),
+                          mkIRExprVec_2(addr,
+                             mkU64(szB | (isWrite ? PR_ACCESS_WRITE : 0))));
+   di->guard = bad;
+   set_Helper_Anns(di);
+   addStmtToIRSB(env->sb, IRStmt_Dirty(di));
+}
+
+/* At an event stub: RAX = handler(RDI, RSI, RDX). */
+static void add_Event_Call ( PREnv* env, Int ev )
+{
+   IRExpr*  rdi = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RDI, Ity_I64));
+   IRExpr*  rsi = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RSI, Ity_I64));
+   IRExpr*  rdx = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RDX, Ity_I64));
+   IRTemp   res = newIRTemp(env->sb->tyenv, Ity_I64);
+   IRDirty* di  = unsafeIRDirty_1_N(res, 3, event_fns[ev].name,
+                     VG_(fnptr_to_fnentry)(event_fns[ev].fn),
+                     mkIRExprVec_3(rdi, rsi, rdx));
+   set_Helper_Anns(di);
+   addStmtToIRSB(env->sb, IRStmt_Dirty(di));
+   addStmtToIRSB(env->sb, IRStmt_Put(OFFSET_amd64_RAX, mkexpr(res)));
+}
+
+static Int event_At ( Addr a )
+{
+   Int i;
+   for (i = 0; i < PR_EV_N; i++)
+      if (event_stub[i] == a && a != 0)
+         return i;
+   return -1;
+}
+
+/* Does the superblock at a start in one of glibc's (or ld.so's)
+   vectorised string scanners?  Their names, leading underscores
+   aside, start with these (__strlen_avx2, __strchr_sse2, index,
+   __wcslen_sse4_1, __rawmemchr_evex ...).  memcpy, memmove, memset and
+   memcmp read and write exactly their ranges and are checked. */
+static Bool is_String_Scanner ( Addr a )
+{
+   static const HChar* const prefixes[] = {
+      "str", "stp", "wcs", "wmemchr", "memchr", "memrchr", "rawmemchr",
+      "index", "rindex"
+   };
+   const HChar* name;
+   DebugInfo*   di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), a);
+   const HChar* so = di ? VG_(DebugInfo_get_soname)(di) : NULL;
+   Int          i;
+
+   if (so == NULL || (VG_(strncmp)(so, "libc.so", 7) != 0
+                      && VG_(strncmp)(so, "ld-linux", 8) != 0))
+      return False;
+   if (!VG_(get_fnname)(VG_(current_DiEpoch)(), a, &name))
+      return False;
+   while (*name == '_')
+      name++;
+   for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+      if (VG_(strncmp)(name, prefixes[i], VG_(strlen)(prefixes[i])) == 0)
+         return True;
+   return False;
+}
+
+/*------------------------------------------------------------*/
+/*--- The walk                                            ---*/
+/*------------------------------------------------------------*/
+
+IRSB* PR_(instrument) ( VgCallbackClosure* closure,
+                        IRSB* sbIn,
+                        const VexGuestLayout* layout,
+                        const VexGuestExtents* vge,
+                        const VexArchInfo* archinfo_host,
+                        IRType gWordTy, IRType hWordTy )
+{
+   Int   i;
+   PREnv env;
+   Bool  checking, scanner;
+
+   if (gWordTy != hWordTy) {
+      /* We don't currently support this case. */
+      VG_(tool_panic)("host/guest word size mismatch");
+   }
+
+   env.sb         = deepCopyIRSBExceptStmts(sbIn);
+   env.n_temps    = sbIn->tyenv->types_used;
+   env.sp_derived = VG_(calloc)("pr.instrument.sp", env.n_temps + 1,
+                                sizeof(Bool));
+
+   /* Our hooks touch blocks on the allocator's behalf: no checks in
+      the preload's own code (its event stubs are still handled). */
+   checking = !(vge->base[0] >= preload_lo && vge->base[0] < preload_hi);
+   scanner  = checking && is_String_Scanner(vge->base[0]);
+
+   /* Copy verbatim any IR preamble preceding the first IMark. */
+   i = 0;
+   while (i < sbIn->stmts_used && sbIn->stmts[i]->tag != Ist_IMark) {
+      addStmtToIRSB(env.sb, sbIn->stmts[i]);
+      i++;
+   }
+
+   for (/* use current i */; i < sbIn->stmts_used; i++) {
+      IRStmt* st = sbIn->stmts[i];
+      if (!st || st->tag == Ist_NoOp)
+         continue;
+
+      switch (st->tag) {
+         case Ist_IMark: {     /* start of a guest instruction       */
+            Int ev = event_At(st->Ist.IMark.addr);
+            addStmtToIRSB(env.sb, st);
+            if (ev >= 0)
+               add_Event_Call(&env, ev);
+            break;
+         }
+         case Ist_AbiHint:     /* stack area the ABI declares dead   */
+         case Ist_Put:         /* write of a guest register          */
+         case Ist_PutI:        /* indexed write of guest state       */
+         case Ist_MBE:         /* memory bus event (fence)           */
+         case Ist_Exit:        /* conditional exit from the block    */
+            addStmtToIRSB(env.sb, st);
+            break;
+
+         case Ist_WrTmp: {     /* a temporary; a load when Iex_Load  */
+            IRExpr* data = st->Ist.WrTmp.data;
+            if (checking && !scanner && data->tag == Iex_Load)
+               add_Access_Check(&env, data->Iex.Load.addr,
+                                sizeofIRType(data->Iex.Load.ty),
+                                /*isWrite*/False, NULL);
+            note_Temp(&env, st);
+            addStmtToIRSB(env.sb, st);
+            break;
+         }
+
+         case Ist_Store:       /* store to guest memory              */
+            if (checking)
+               add_Access_Check(&env, st->Ist.Store.addr,
+                  sizeofIRType(typeOfIRExpr(sbIn->tyenv,
+                                            st->Ist.Store.data)),
+                  /*isWrite*/True, NULL);
+            addStmtToIRSB(env.sb, st);
+            break;
+
+         case Ist_StoreG: {    /* guarded store                      */
+            IRStoreG* sg = st->Ist.StoreG.details;
+            if (checking)
+               add_Access_Check(&env, sg->addr,
+                  sizeofIRType(typeOfIRExpr(sbIn->tyenv, sg->data)),
+                  /*isWrite*/True, sg->guard);
+            addStmtToIRSB(env.sb, st);
+            break;
+         }
+
+         case Ist_LoadG: {     /* guarded load                       */
+            IRLoadG* lg = st->Ist.LoadG.details;
+            IRType   ty_res, ty_arg;
+            typeOfIRLoadGOp(lg->cvt, &ty_res, &ty_arg);
+            if (checking)
+               add_Access_Check(&env, lg->addr, sizeofIRType(ty_arg),
+                                /*isWrite*/False, lg->guard);
+            addStmtToIRSB(env.sb, st);
+            break;
+         }
+
+         case Ist_CAS: {       /* compare-and-swap                   */
+            IRCAS* cas = st->Ist.CAS.details;
+            Int    szB = sizeofIRType(typeOfIRExpr(sbIn->tyenv,
+                                                   cas->dataLo));
+            if (cas->dataHi != NULL)
+               szB *= 2;
+            if (checking)
+               add_Access_Check(&env, cas->addr, szB, /*isWrite*/True,
+                                NULL);
+            addStmtToIRSB(env.sb, st);
+            break;
+         }
+
+         case Ist_LLSC: {      /* load-linked / store-conditional    */
+            IRType ty = st->Ist.LLSC.storedata == NULL
+                        ? typeOfIRTemp(sbIn->tyenv, st->Ist.LLSC.result)
+                        : typeOfIRExpr(sbIn->tyenv, st->Ist.LLSC.storedata);
+            if (checking)
+               add_Access_Check(&env, st->Ist.LLSC.addr, sizeofIRType(ty),
+                                st->Ist.LLSC.storedata != NULL, NULL);
+            addStmtToIRSB(env.sb, st);
+            break;
+         }
+
+         case Ist_Dirty: {     /* call to a helper                   */
+            IRDirty* d = st->Ist.Dirty.details;
+            if (checking && d->mFx != Ifx_None && d->mSize > 0)
+               add_Access_Check(&env, d->mAddr, d->mSize,
+                                d->mFx != Ifx_Read, d->guard);
+            addStmtToIRSB(env.sb, st);
+            break;
+         }
+
+         default:
+            VG_(printf)("\n");
+            ppIRStmt(st);
+            VG_(printf)("\n");
+            tl_assert2(0, "pyref: unhandled IRStmt kind");
+      }
+   }
+
+   VG_(free)(env.sp_derived);
+   return env.sb;
+}
+
+#undef unop
+#undef binop
+#undef mkU8
+#undef mkU32
+#undef mkU64
+#undef mkexpr
+
+/*--------------------------------------------------------------------*/
+/*--- end                                           pr_translate.c ---*/
+/*--------------------------------------------------------------------*/
