@@ -184,6 +184,19 @@ static void delete_Block ( PR_Block* b )
    VG_(freeEltPA)(block_pool, b);
 }
 
+/* May a block of family `allocated' be freed by `freed_with'?  Its own
+   family, of course; and malloc and PyMem_RawMalloc are one: RAW is
+   malloc by contract, and CPython itself frees RAW blocks with free()
+   (and malloc'd ones with PyMem_RawFree) whenever it swaps its
+   allocators during start-up and finalisation. */
+static Bool families_Compatible ( PR_Family allocated, PR_Family freed_with )
+{
+   if (allocated == freed_with)
+      return True;
+   return (allocated == PR_FamMalloc || allocated == PR_FamRaw)
+          && (freed_with == PR_FamMalloc || freed_with == PR_FamRaw);
+}
+
 static inline Addr round16 ( Addr a )
 {
    return VG_ROUNDUP(a, PR_GRANULE);
@@ -390,7 +403,7 @@ static void free_Libc ( ThreadId tid, void* vp, PR_Family freed_with )
       return;
    }
    if (b == NULL || b->state == PR_BlockFreed
-       || b->family != freed_with) {
+       || !families_Compatible(b->family, freed_with)) {
       PR_(describe_addr)(p, &d);
       PR_(record_free_error)(tid,
                              b == NULL ? Err_InvalidFree
@@ -477,7 +490,8 @@ static void* pr_realloc ( ThreadId tid, void* vp, SizeT n )
    if (p == 0)
       return pr_malloc(tid, n);
    b = VG_(HT_lookup)(blocks, p);
-   if (b == NULL || b->state != PR_BlockLive || b->family != PR_FamMalloc) {
+   if (b == NULL || b->state != PR_BlockLive
+       || !families_Compatible(b->family, PR_FamMalloc)) {
       free_Libc(tid, vp, PR_FamMalloc);   /* reports the bad pointer */
       return NULL;
    }
@@ -543,12 +557,15 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
 
    n_hook_frees++;
    if (b == NULL) {
-      /* Not a block start we know.  Inside a live block of ours, it is
-         the client's bug; anywhere else the block may predate the
-         hooks (allocated while CPython had them swapped out), so let
-         the real allocator judge. */
+      /* Not a block start we know.  Inside a block our hooks made, it
+         is the client's bug.  Anywhere else the block may predate the
+         hooks (allocated while CPython had them swapped out), or be a
+         malloc block with a layer of CPython's own in front (the debug
+         hooks' header, under PYTHONMALLOC=debug), so let the real
+         allocator judge. */
       PR_(describe_addr)(p, &d);
-      if (d.known) {
+      if (d.known && (d.family == PR_FamRaw || d.family == PR_FamMem
+                      || d.family == PR_FamObj)) {
          PR_(record_free_error)(tid, Err_InvalidFree, p, fam, &d);
          return PR_FREE_KEEP;
       }
@@ -557,7 +574,7 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
    if (b->releasing)
       return PR_FREE_PASS;   /* the inner free of an accepted free */
 
-   if (b->state == PR_BlockFreed || b->family != fam) {
+   if (b->state == PR_BlockFreed || !families_Compatible(b->family, fam)) {
       PR_(describe_addr)(p, &d);
       PR_(record_free_error)(tid, b->state == PR_BlockFreed
                                   ? Err_DoubleFree : Err_MismatchedFree,
@@ -609,7 +626,7 @@ UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p )
    PR_Block* b = VG_(HT_lookup)(blocks, p);
    if (b == NULL)
       return PR_REALLOC_UNKNOWN;
-   if (b->state != PR_BlockLive || b->family != fam) {
+   if (b->state != PR_BlockLive || !families_Compatible(b->family, fam)) {
       (void)PR_(ev_free)(tid, fam, p);   /* reports the error */
       return PR_REALLOC_BAD;
    }
