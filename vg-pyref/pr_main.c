@@ -44,27 +44,37 @@
 
 PR_UnsupportedPolicy PR_(clo_unsupported_python) = PR_UnsupportedRefuse;
 
+/* --keep-stacktraces=alloc-and-free|alloc|free|none, as Memcheck's. */
+static Bool parse_Keep_Stacktraces ( const HChar* value )
+{
+   static const struct { const HChar* name; Bool alloc, free; } kinds[] = {
+      { "alloc-and-free", True,  True  },
+      { "alloc",          True,  False },
+      { "free",           False, True  },
+      { "none",           False, False },
+   };
+   Int i;
+   for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+      if (VG_(strcmp)(value, kinds[i].name) == 0) {
+         PR_(clo_keep_alloc_stacks) = kinds[i].alloc;
+         PR_(clo_keep_free_stacks)  = kinds[i].free;
+         return True;
+      }
+   }
+   return False;
+}
+
 static Bool pr_process_cmd_line_option ( const HChar* arg )
 {
    const HChar* tmp_str;
 
    if VG_BINT_CLO(arg, "--freelist-vol", PR_(clo_freelist_vol),
                   0, 10LL*1000*1000*1000) {}
-   else if VG_XACT_CLO(arg, "--keep-stacktraces=alloc-and-free",
-                       PR_(clo_keep_alloc_stacks), True)
-      PR_(clo_keep_free_stacks) = True;
-   else if VG_XACT_CLO(arg, "--keep-stacktraces=alloc",
-                       PR_(clo_keep_alloc_stacks), True)
-      PR_(clo_keep_free_stacks) = False;
-   else if VG_XACT_CLO(arg, "--keep-stacktraces=free",
-                       PR_(clo_keep_alloc_stacks), False)
-      PR_(clo_keep_free_stacks) = True;
-   else if VG_XACT_CLO(arg, "--keep-stacktraces=none",
-                       PR_(clo_keep_alloc_stacks), False)
-      PR_(clo_keep_free_stacks) = False;
-   else if VG_STR_CLO(arg, "--keep-stacktraces", tmp_str)
-      VG_(fmsg_bad_option)(arg, "--keep-stacktraces takes alloc-and-free, "
-                           "alloc, free or none\n");
+   else if VG_STR_CLO(arg, "--keep-stacktraces", tmp_str) {
+      if (!parse_Keep_Stacktraces(tmp_str))
+         VG_(fmsg_bad_option)(arg, "--keep-stacktraces takes alloc-and-free, "
+                              "alloc, free or none\n");
+   }
    else if VG_STR_CLO(arg, "--unsupported-python", tmp_str) {
       if (VG_(strcmp)(tmp_str, "refuse") == 0)
          PR_(clo_unsupported_python) = PR_UnsupportedRefuse;
