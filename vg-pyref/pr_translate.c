@@ -45,6 +45,12 @@
       nothing.  Only the last byte is checked: an overflow runs off a
       block's end, and any byte of a freed block is freed; an access
       that starts before a block and ends inside it goes unseen.
+      An access at the same address expression and of the same size as
+      one already checked in the superblock is not checked again
+      [seen_Before]: the shadow map cannot change inside a superblock
+      (blocks are freed only through a client request, which ends it,
+      or through our event stubs, in the preload), so a Py_INCREF's
+      store after its load costs nothing more.
       Not checked at all: accesses at a constant address (static data)
       or at the stack pointer plus a constant [is_Uninteresting], and
       the code of our own preload library (its hooks touch blocks on
@@ -145,12 +151,18 @@ static const struct { EventFn fn; const HChar* name; } event_fns[PR_EV_N] = {
 /*--- IR building                                         ---*/
 /*------------------------------------------------------------*/
 
+/* Accesses already checked in this superblock: (address temp, size). */
+#define PR_MAX_SEEN 32
+
 /* What the walk knows about the superblock being instrumented. */
 typedef
    struct {
       IRSB*  sb;          /* MODIFIED: the instrumented block          */
       Bool*  sp_derived;  /* MODIFIED: temp holds SP + a constant      */
       Int    n_temps;     /* READONLY: temps of the input block        */
+      IRTemp seen_tmp[PR_MAX_SEEN];  /* MODIFIED: checked accesses     */
+      Int    seen_szB[PR_MAX_SEEN];
+      Int    n_seen;
    }
    PREnv;
 
@@ -196,6 +208,24 @@ static Bool is_Uninteresting ( const PREnv* env, IRExpr* addr )
           && env->sp_derived[addr->Iex.RdTmp.tmp];
 }
 
+/* Was an unguarded access at this address temp, of this size, checked
+   earlier in the superblock?  If not, remember it. */
+static Bool seen_Before ( PREnv* env, IRExpr* addr, Int szB )
+{
+   Int i;
+   if (addr->tag != Iex_RdTmp)
+      return False;
+   for (i = 0; i < env->n_seen; i++)
+      if (env->seen_tmp[i] == addr->Iex.RdTmp.tmp && env->seen_szB[i] == szB)
+         return True;
+   if (env->n_seen < PR_MAX_SEEN) {
+      env->seen_tmp[env->n_seen] = addr->Iex.RdTmp.tmp;
+      env->seen_szB[env->n_seen] = szB;
+      env->n_seen++;
+   }
+   return False;
+}
+
 /* Track which temps are SP plus a constant. */
 static void note_Temp ( PREnv* env, const IRStmt* st )
 {
@@ -229,6 +259,8 @@ static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
    IRDirty* di;
 
    if (is_Uninteresting(env, addr))
+      return;
+   if (guard == NULL && seen_Before(env, addr, szB))
       return;
    tl_assert(szB > 0 && szB <= PR_ACCESS_SIZE_MASK);
 
@@ -346,6 +378,7 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
    env.n_temps    = sbIn->tyenv->types_used;
    env.sp_derived = VG_(calloc)("pr.instrument.sp", env.n_temps + 1,
                                 sizeof(Bool));
+   env.n_seen     = 0;
 
    /* Our hooks touch blocks on the allocator's behalf: no checks in
       the preload's own code (its event stubs are still handled). */
