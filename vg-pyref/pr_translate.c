@@ -49,8 +49,10 @@
       one already checked in the superblock is not checked again
       [seen_Before]: the shadow map cannot change inside a superblock
       (blocks are freed only through a client request, which ends it,
-      or through our event stubs, in the preload), so a Py_INCREF's
-      store after its load costs nothing more.
+      or through our event stubs, in the preload).  A checked store
+      covers later loads and stores; a checked load covers only loads,
+      because the slow path excuses partially valid loads, never
+      stores.
       Not checked at all: accesses at a constant address (static data)
       or at the stack pointer plus a constant [is_Uninteresting], and
       the code of our own preload library (its hooks touch blocks on
@@ -162,6 +164,7 @@ typedef
       Int    n_temps;     /* READONLY: temps of the input block        */
       IRTemp seen_tmp[PR_MAX_SEEN];  /* MODIFIED: checked accesses     */
       Int    seen_szB[PR_MAX_SEEN];
+      Bool   seen_write[PR_MAX_SEEN];
       Int    n_seen;
    }
    PREnv;
@@ -209,18 +212,21 @@ static Bool is_Uninteresting ( const PREnv* env, IRExpr* addr )
 }
 
 /* Was an unguarded access at this address temp, of this size, checked
-   earlier in the superblock?  If not, remember it. */
-static Bool seen_Before ( PREnv* env, IRExpr* addr, Int szB )
+   earlier in the superblock as strictly as this one needs (a write for
+   a write)?  If not, remember this one. */
+static Bool seen_Before ( PREnv* env, IRExpr* addr, Int szB, Bool isWrite )
 {
    Int i;
    if (addr->tag != Iex_RdTmp)
       return False;
    for (i = 0; i < env->n_seen; i++)
-      if (env->seen_tmp[i] == addr->Iex.RdTmp.tmp && env->seen_szB[i] == szB)
+      if (env->seen_tmp[i] == addr->Iex.RdTmp.tmp && env->seen_szB[i] == szB
+          && (env->seen_write[i] || !isWrite))
          return True;
    if (env->n_seen < PR_MAX_SEEN) {
-      env->seen_tmp[env->n_seen] = addr->Iex.RdTmp.tmp;
-      env->seen_szB[env->n_seen] = szB;
+      env->seen_tmp[env->n_seen]   = addr->Iex.RdTmp.tmp;
+      env->seen_szB[env->n_seen]   = szB;
+      env->seen_write[env->n_seen] = isWrite;
       env->n_seen++;
    }
    return False;
@@ -260,7 +266,7 @@ static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
 
    if (is_Uninteresting(env, addr))
       return;
-   if (guard == NULL && seen_Before(env, addr, szB))
+   if (guard == NULL && seen_Before(env, addr, szB, isWrite))
       return;
    tl_assert(szB > 0 && szB <= PR_ACCESS_SIZE_MASK);
 

@@ -7,6 +7,7 @@
  *   heapbugs memalign_overflow | memalign_overflow_ok
  *   heapbugs realloc_stale | realloc_stale_ok  (the old pointer after realloc)
  *   heapbugs interior_free | interior_free_ok
+ *   heapbugs rmw_overflow | rmw_overflow_ok   (+= on a word past the end)
  *   heapbugs all_ok            (every correct twin)
  *
  * Copyright (C) 2026 the vg-pyref developers
@@ -84,6 +85,25 @@ realloc_stale(int buggy)
 }
 
 static void
+rmw_overflow(int buggy)
+{
+    size_t n = buggy ? 12 : 16;
+    char *p = malloc(n);
+    memset(p, 0, n);
+    unsigned long long *word = (unsigned long long *)(p + 8);
+#if defined(__x86_64__)
+    /* One read-modify-write instruction, as Py_INCREF is in 3.8-3.11:
+       its load and store share one address in Valgrind's IR. */
+    __asm__ volatile("addq $1, (%0)" : : "r"(word) : "memory");
+#else
+    *word += 1;
+#endif
+    // bytes 12..15 are past a 12-byte block when buggy: the load is a
+    // partial load, the store is an overflow
+    free(p);
+}
+
+static void
 interior_free(int buggy)
 {
     char *p = malloc(64);
@@ -103,6 +123,7 @@ static const struct {
     {"memalign_overflow", memalign_overflow},
     {"realloc_stale", realloc_stale},
     {"interior_free", interior_free},
+    {"rmw_overflow", rmw_overflow},
 };
 
 int
