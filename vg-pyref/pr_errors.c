@@ -58,6 +58,10 @@ static const PR_KindName kind_names[] = {
    { Err_MismatchedFree, "MismatchedFree" },
    { Err_UseAfterFree,   "UseAfterFree"   },
    { Err_HeapOverflow,   "HeapOverflow"   },
+   { Err_ExtraDecref,    "ExtraDecref"    },
+   { Err_DoubleDealloc,  "DoubleDealloc"  },
+   { Err_UseAfterDealloc,"UseAfterDealloc"},
+   { Err_DeallocStatic,  "DeallocStatic"  },
 };
 
 static const HChar* kind_Name ( PR_ErrorKind kind )
@@ -77,6 +81,8 @@ typedef
       SizeT        szB;        /* the access size (access errors)     */
       Bool         isWrite;
       PR_Family    freed_with; /* the function the client called to free */
+      Addr         obj;        /* object errors: the PyObject          */
+      Long         refcnt;     /*   its ob_refcnt at the time          */
       PR_BlockDesc blk;
    }
    PR_Error;
@@ -102,6 +108,17 @@ static struct {
    ULong        serial;
 } last_access_error;
 
+/* Is an error of kind `now' on the same object, by the same thread,
+   right after one of kind `last', part of the same bug?  The same
+   kind, or a plain access after a decrement: -O0 code reads ob_refcnt
+   again right after its Py_DECREF stored it. */
+static Bool same_Bug ( PR_ErrorKind last, PR_ErrorKind now )
+{
+   return last == now
+          || ((last == Err_ExtraDecref || last == Err_DoubleDealloc)
+              && (now == Err_UseAfterFree || now == Err_UseAfterDealloc));
+}
+
 void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
                                 Bool isWrite, const PR_BlockDesc* blk )
 {
@@ -109,7 +126,8 @@ void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
    PR_ErrorKind kind = blk->state == PR_BlockFreed ? Err_UseAfterFree
                                                    : Err_HeapOverflow;
    if (blk->known && blk->serial == last_access_error.serial
-       && kind == last_access_error.kind && tid == last_access_error.tid)
+       && same_Bug(last_access_error.kind, kind)
+       && tid == last_access_error.tid)
       return;
    last_access_error.tid    = tid;
    last_access_error.kind   = kind;
@@ -120,6 +138,26 @@ void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
    record(tid, kind, a, &err);
 }
 
+void PR_(record_object_error) ( ThreadId tid, PR_ErrorKind kind, Addr a,
+                                SizeT szB, Bool isWrite, Addr obj,
+                                Long refcnt, const PR_BlockDesc* blk )
+{
+   PR_Error err;
+   ULong    serial = blk->known ? blk->serial : (ULong)obj;
+   if (serial == last_access_error.serial
+       && same_Bug(last_access_error.kind, kind)
+       && tid == last_access_error.tid)
+      return;
+   last_access_error.tid    = tid;
+   last_access_error.kind   = kind;
+   last_access_error.serial = serial;
+
+   VG_(memset)(&err, 0, sizeof err);
+   err.addr = a; err.szB = szB; err.isWrite = isWrite;
+   err.obj = obj; err.refcnt = refcnt; err.blk = *blk;
+   record(tid, kind, a, &err);
+}
+
 void PR_(record_free_error) ( ThreadId tid, PR_ErrorKind kind, Addr p,
                               PR_Family freed_with,
                               const PR_BlockDesc* blk )
@@ -127,6 +165,12 @@ void PR_(record_free_error) ( ThreadId tid, PR_ErrorKind kind, Addr p,
    PR_Error err;
    tl_assert(kind == Err_DoubleFree || kind == Err_InvalidFree
              || kind == Err_MismatchedFree);
+   /* A dead object deallocated again frees its block again: one bug. */
+   if (kind == Err_DoubleFree && blk->known
+       && last_access_error.kind == Err_DoubleDealloc
+       && last_access_error.serial == blk->serial
+       && last_access_error.tid == tid)
+      return;
    VG_(memset)(&last_access_error, 0, sizeof last_access_error);
    VG_(memset)(&err, 0, sizeof err);
    err.addr = p; err.freed_with = freed_with; err.blk = *blk;
@@ -192,6 +236,13 @@ static void pp_Block ( const PR_BlockDesc* b, Addr a, Bool xml )
    SizeT        dist = 0;
    const HChar* pos;
    const HChar* state = b->state == PR_BlockFreed ? "freed" : "live";
+   const HChar* obj_pre  = b->obj_state == PR_ObjDead
+                           && b->state != PR_BlockFreed
+                           ? " (a dead Python " : " (a Python ";
+   const HChar* obj_post = b->obj_state == PR_ObjDead
+                           && b->state != PR_BlockFreed
+                           ? " object, kept for reuse by its type)"
+                           : " object)";
 
    if (!b->known) {
       if (xml)
@@ -207,8 +258,8 @@ static void pp_Block ( const PR_BlockDesc* b, Addr a, Bool xml )
       emit("    <text>Address 0x%lx is %lu bytes %s a %s block of "
            "size %lu allocated with %s%s%pS%s</text>\n",
            a, dist, pos, state, b->size, family_Alloc_Name(b->family),
-           b->pytype[0] ? " (a Python " : "", b->pytype,
-           b->pytype[0] ? " object)" : "");
+           b->pytype[0] ? obj_pre : "", b->pytype,
+           b->pytype[0] ? obj_post : "");
       emit("    <block>\n");
       emit("      <addr>0x%lx</addr>\n", b->start);
       emit("      <size>%lu</size>\n", b->size);
@@ -218,6 +269,8 @@ static void pp_Block ( const PR_BlockDesc* b, Addr a, Bool xml )
            family_Alloc_Name(b->family));
       if (b->pytype[0])
          emit("      <pytype>%pS</pytype>\n", b->pytype);
+      if (b->obj_off != PR_NO_OBJ)
+         emit("      <objoffset>%u</objoffset>\n", b->obj_off);
       if (b->in_pool) {
          emit("      <pymalloc>\n");
          emit("        <arena>%u</arena>\n", b->arena_index);
@@ -232,8 +285,8 @@ static void pp_Block ( const PR_BlockDesc* b, Addr a, Bool xml )
       emit(" Address 0x%lx is %lu bytes %s a %s block of size %lu "
            "allocated with %s%s%s%s\n",
            a, dist, pos, state, b->size, family_Alloc_Name(b->family),
-           b->pytype[0] ? " (a Python " : "", b->pytype,
-           b->pytype[0] ? " object)" : "");
+           b->pytype[0] ? obj_pre : "", b->pytype,
+           b->pytype[0] ? obj_post : "");
       if (b->in_pool)
          emit(" The block is block %u of a %u-byte size-class pool at "
               "0x%lx in pymalloc arena %u\n",
@@ -252,15 +305,38 @@ static void pp_Aux_Stack ( const HChar* title, ExeContext* ec, Bool xml )
    VG_(pp_ExeContext)(ec);
 }
 
+/* ob_refcnt, ob_type, or "offset N" of the object. */
+static const HChar* field_Name ( Long off, /*OUT*/HChar* buf, Int bufsz )
+{
+   if (off == 0)
+      return "ob_refcnt";
+   if (off == 8)
+      return "ob_type";
+   VG_(snprintf)(buf, bufsz, "offset %lld", off);
+   return buf;
+}
+
+static Bool is_Object_Kind ( PR_ErrorKind k )
+{
+   return k == Err_ExtraDecref || k == Err_DoubleDealloc
+          || k == Err_UseAfterDealloc || k == Err_DeallocStatic;
+}
+
 static void pr_pp_Error ( const Error* e )
 {
    const Bool      xml  = VG_(clo_xml);
    const PR_Error* err  = VG_(get_error_extra)(e);
-   const HChar*    name = kind_Name(VG_(get_error_kind)(e));
+   PR_ErrorKind    kind = VG_(get_error_kind)(e);
+   const HChar*    name = kind_Name(kind);
    const PR_BlockDesc* b = &err->blk;
-   HChar what[200];
+   const HChar*    type = b->pytype[0] ? b->pytype : "Python";
+   const HChar*    freed = b->known && b->state == PR_BlockFreed
+                           ? ", freed" : "";
+   HChar what[300], fbuf[32];
+   const HChar* field = field_Name((Long)(err->addr - err->obj),
+                                   fbuf, sizeof fbuf);
 
-   switch (VG_(get_error_kind)(e)) {
+   switch (kind) {
       case Err_UseAfterFree:
          VG_(snprintf)(what, sizeof what, "%s of size %lu in a freed block",
                        err->isWrite ? "write" : "read", err->szB);
@@ -286,6 +362,26 @@ static void pr_pp_Error ( const Error* e )
                        family_Alloc_Name(b->family),
                        family_Free_Name(b->family));
          break;
+      case Err_ExtraDecref:
+         VG_(snprintf)(what, sizeof what, "Py_DECREF of a dead%s %s "
+                       "object (its ob_refcnt was %lld)", freed, type,
+                       err->refcnt);
+         break;
+      case Err_DoubleDealloc:
+         VG_(snprintf)(what, sizeof what, "the refcount of a dead%s %s "
+                       "object reaches zero again: a second dealloc",
+                       freed, type);
+         break;
+      case Err_UseAfterDealloc:
+         VG_(snprintf)(what, sizeof what, "%s of size %lu at %s of a "
+                       "dead %s object", err->isWrite ? "write" : "read",
+                       err->szB, field, type);
+         break;
+      case Err_DeallocStatic:
+         VG_(snprintf)(what, sizeof what, "the refcount of the statically "
+                       "allocated %s object at 0x%lx reached zero", type,
+                       err->obj);
+         break;
       default:
          tl_assert(0);
    }
@@ -293,13 +389,20 @@ static void pr_pp_Error ( const Error* e )
    if (xml) {
       emit("  <kind>%s</kind>\n", name);
       emit("  <xwhat>\n");
-      emit("    <text>%s</text>\n", what);
+      emit("    <text>%pS</text>\n", what);
       emit("    <addr>0x%lx</addr>\n", err->addr);
-      if (VG_(get_error_kind)(e) == Err_UseAfterFree
-          || VG_(get_error_kind)(e) == Err_HeapOverflow) {
+      if (kind == Err_UseAfterFree || kind == Err_HeapOverflow
+          || (is_Object_Kind(kind) && err->szB > 0)) {
          emit("    <access>%s</access>\n", err->isWrite ? "write" : "read");
          emit("    <size>%lu</size>\n", err->szB);
-      } else {
+      }
+      if (is_Object_Kind(kind)) {
+         emit("    <object>0x%lx</object>\n", err->obj);
+         if (b->pytype[0])
+            emit("    <pytype>%pS</pytype>\n", b->pytype);
+         emit("    <field>%s</field>\n", field);
+         emit("    <refcount>%lld</refcount>\n", err->refcnt);
+      } else if (kind != Err_UseAfterFree && kind != Err_HeapOverflow) {
          emit("    <freedwith>%s</freedwith>\n",
               family_Free_Name(err->freed_with));
       }
@@ -311,6 +414,7 @@ static void pr_pp_Error ( const Error* e )
 
    pp_Block(b, err->addr, xml);
    if (b->known) {
+      pp_Aux_Stack("Died at", b->died_ec, xml);
       pp_Aux_Stack("Freed at", b->free_ec, xml);
       pp_Aux_Stack("Allocated at", b->alloc_ec, xml);
    }

@@ -135,24 +135,8 @@ static ULong n_slow_errors = 0;
 /*--- Block records                                       ---*/
 /*------------------------------------------------------------*/
 
-typedef
-   struct _PR_Block {
-      struct _PR_Block* next;     /* hash chain (VgHashNode layout)     */
-      UWord             key;      /* start address                      */
-      SizeT             size;     /* bytes the client asked for         */
-      UChar             family;   /* PR_Family the client used          */
-      UChar             state;    /* PR_BlockState                      */
-      Bool              libc;     /* memory from our C heap            */
-      Bool              releasing;/* outer free accepted; inner frees
-                                     of the same block are expected     */
-      Bool              queued;   /* in a quarantine FIFO               */
-      Bool              orphan;   /* queued, but no longer in `blocks' */
-      ExeContext*       alloc_ec;
-      ExeContext*       free_ec;
-      struct _PR_Block* qnext;    /* quarantine FIFO                    */
-      ULong             serial;   /* which allocation: unique per run   */
-   }
-   PR_Block;
+/* PR_Block is in pr_include.h: pr_objects.c follows objects' lives
+   in the same records. */
 
 static ULong next_serial = 1;
 
@@ -170,13 +154,37 @@ static PR_Block* new_Block ( Addr p, SizeT n, PR_Family fam, Bool libc,
    b->libc = libc; b->releasing = False; b->queued = False;
    b->orphan = False;
    b->alloc_ec = ec; b->free_ec = NULL; b->qnext = NULL;
+   b->obj_state = PR_ObjNone; b->obj_off = PR_NO_OBJ;
+   b->died_ec = NULL; b->obj_type = 0;
    b->serial = next_serial++;
    VG_(HT_add_node)(blocks, b);
    return b;
 }
 
+void PR_(heap_new_serial) ( PR_Block* b )
+{
+   b->serial = next_serial++;
+}
+
+PR_Block* PR_(block_at) ( Addr a )
+{
+   return VG_(HT_lookup)(blocks, a);
+}
+
+ExeContext* PR_(free_stack) ( ThreadId tid )
+{
+   return free_Stack(tid);
+}
+
+ExeContext* PR_(alloc_stack) ( ThreadId tid )
+{
+   return alloc_Stack(tid);
+}
+
 static void delete_Block ( PR_Block* b )
 {
+   if (b->obj_state != PR_ObjNone)
+      PR_(objects_forget)(b);
    if (!b->orphan) {
       PR_Block* r = VG_(HT_remove)(blocks, b->key);
       tl_assert(r == b);
@@ -515,8 +523,11 @@ static SizeT pr_malloc_usable_size ( ThreadId tid, void* p )
 
 UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
 {
-   PR_Block* b = VG_(HT_lookup)(blocks, p);
+   PR_Block* b;
 
+   if (PR_(n_dying) > 0)
+      PR_(objects_sweep)(tid);
+   b = VG_(HT_lookup)(blocks, p);
    n_hook_allocs++;
    if (b && b->state == PR_BlockLive && b->libc
        && (b->family == PR_FamMalloc || b->family == PR_FamRaw)
@@ -528,7 +539,7 @@ UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
                       PR_SH_REDZONE);
       b->size = n;
       PR_(shadow_set_accessible)(p, n);
-      return 0;
+      return PR_(objects_want_flush)() ? PR_ALLOC_FLUSH : PR_ALLOC_OK;
    }
    if (b) {
       /* The allocator handed out again a block we think is live or
@@ -546,15 +557,18 @@ UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
    new_Block(p, n, fam, /*libc*/False,
              hook_Stack(tid, PR_(clo_keep_alloc_stacks)));
    mark_Live(p, n);
-   return 0;
+   return PR_(objects_want_flush)() ? PR_ALLOC_FLUSH : PR_ALLOC_OK;
 }
 
 UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
 {
-   PR_Block*    b = VG_(HT_lookup)(blocks, p);
+   PR_Block*    b;
    PR_BlockDesc d;
    Int          q;
 
+   if (PR_(n_dying) > 0)
+      PR_(objects_sweep)(tid);
+   b = VG_(HT_lookup)(blocks, p);
    n_hook_frees++;
    if (b == NULL) {
       /* Not a block start we know.  Inside a block our hooks made, it
@@ -588,7 +602,11 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
    }
 
    b->state   = PR_BlockFreed;
-   b->free_ec = hook_Stack(tid, PR_(clo_keep_free_stacks));
+   /* An object freed by its own dealloc: where it died (the
+      Py_DECREF) is the stack the reader needs, and it is already
+      recorded; the free's own stack would cost as much again. */
+   b->free_ec = b->obj_state == PR_ObjDying && b->died_ec != NULL
+                ? NULL : hook_Stack(tid, PR_(clo_keep_free_stacks));
    mark_Freed(b);
    if (b->libc) {
       /* The C heap below will see the block freed and quarantine it. */
@@ -639,7 +657,7 @@ UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p )
 
 static Bool is_Interior ( UChar s )
 {
-   return s < PR_GRANULE || s == PR_SH_FREED;
+   return s < PR_GRANULE || s == PR_SH_FREED || s == PR_SH_DEAD;
 }
 
 /* The block whose interior holds a: walk back over interior granules
@@ -657,6 +675,11 @@ static PR_Block* block_Containing ( Addr a )
          return NULL;
       g -= PR_GRANULE;
    }
+}
+
+PR_Block* PR_(block_holding) ( Addr a )
+{
+   return is_Interior(PR_(shadow_get)(a)) ? block_Containing(a) : NULL;
 }
 
 /* For an address in a redzone: the nearest block before or after. */
@@ -738,8 +761,13 @@ void PR_(describe_addr) ( Addr a, /*OUT*/PR_BlockDesc* d )
    d->state    = b->state;
    d->alloc_ec = b->alloc_ec;
    d->free_ec  = b->free_ec;
+   d->died_ec  = b->died_ec;
+   d->obj_state = b->obj_state;
+   d->obj_off  = b->obj_off == PR_NO_OBJ ? PR_NO_OBJ : b->obj_off;
    d->serial   = b->serial;
-   if (b->family == PR_FamObj)
+   if (b->obj_type != 0)
+      PR_(python_type_name)(b->obj_type, d->pytype, sizeof d->pytype);
+   if (d->pytype[0] == 0)
       PR_(python_type_in_block)(b->key, b->size, d->pytype,
                                 sizeof d->pytype);
    describe_Pool(b->key, d);
@@ -776,7 +804,8 @@ static Bool in_Allocator ( ThreadId tid )
    not zero.  Most calls are false alarms: a partial last granule, a
    wide load that reads past a string's end (strlen), pymalloc inside
    our hook.  Only a real bad access becomes an error. */
-VG_REGPARM(2) void PR_(check_access_slow) ( Addr a, UWord szB_rw )
+VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
+                                            UWord value )
 {
    SizeT        szB     = szB_rw & PR_ACCESS_SIZE_MASK;
    Bool         isWrite = (szB_rw & PR_ACCESS_WRITE) != 0;
@@ -794,6 +823,30 @@ VG_REGPARM(2) void PR_(check_access_slow) ( Addr a, UWord szB_rw )
    n_slow++;
    if (n_ok == szB)
       return;
+
+   /* Python objects: a dead one on a free list, or a decrement of a
+      freed one's refcount.  A dealloc in progress may have ended. */
+   if (PR_(n_dying) > 0)
+      PR_(objects_sweep)(VG_(get_running_tid)());
+   {
+      UChar s = PR_(shadow_get)(bad);
+      if (s == PR_SH_DEAD || s == PR_SH_FREED) {
+         PR_Block* b = PR_(block_holding)(bad);
+         tid = VG_(get_running_tid)();
+         /* pymalloc's own reads (3.8, 3.9: address_in_range reads a
+            "pool header" wherever a large block's address points). */
+         if (in_Allocator(tid)) {
+            n_slow_allocator++;
+            return;
+         }
+         if (b && s == PR_SH_DEAD) {
+            PR_(dead_object_access)(tid, b, a, szB, szB_rw, value);
+            return;
+         }
+         if (b && PR_(freed_object_decref)(tid, b, a, szB, szB_rw))
+            return;
+      }
+   }
    /* A naturally aligned load, or a vector load (16 bytes or more),
       that reads at least one good byte: word-at-a-time string code
       reading past the end of a block, as Memcheck's
@@ -882,6 +935,7 @@ void PR_(heap_print_stats) ( void )
              n_slow_partial, n_slow_allocator, n_slow_errors);
    VG_(dmsg)("pyref: quarantine: %'lu bytes in %'lld blocks; %u pymalloc "
              "arenas\n", queued_bytes, VG_(free_queue_length), n_arenas);
+   PR_(objects_print_stats)();
 }
 
 void PR_(heap_post_clo_init) ( void )

@@ -87,6 +87,23 @@ extern SizeT PR_(python_pool_size) ( void );
 /* Where PyType_Type is in the client (from the preload). */
 extern void PR_(python_set_type_type) ( Addr a );
 
+/* The name of the type at address type, or "" if it is none. */
+extern void PR_(python_type_name) ( Addr type, /*OUT*/HChar* buf, Int bufsz );
+
+/* Is t a type object? */
+extern Bool PR_(python_is_type) ( Addr t );
+
+/* Is a in CPython's own code (libpython, or the executable that links
+   it in)? */
+extern Bool PR_(in_python_code) ( Addr a );
+
+/* Could a PyObject start off bytes into the block [start, start+size)?
+   Its ob_type must be a type whose tp_basicsize fits and whose flags
+   put that much before the object (GC header, 3.11+ pre-header).
+   *type_out gets the type. */
+extern Bool PR_(python_object_fits) ( Addr start, SizeT size, SizeT off,
+                                      /*OUT*/Addr* type_out );
+
 /* The Python type name of the object a block holds, or "". */
 extern void PR_(python_type_in_block) ( Addr start, SizeT size,
                                         /*OUT*/HChar* buf, Int bufsz );
@@ -108,6 +125,8 @@ extern void PR_(python_type_in_block) ( Addr start, SizeT size,
 #define PR_SH_FREED       0xf1   /* a freed block, in the quarantine    */
 #define PR_SH_POOL_FREE   0xf2   /* pymalloc arena space no block owns  */
 #define PR_SH_UNALLOCATED 0xf3   /* malloc space no block owns          */
+#define PR_SH_DEAD        0xf4   /* a dead Python object whose memory
+                                    was not freed (a type's free list)  */
 
 extern UChar** PR_(shadow_l1);
 extern void  PR_(shadow_init)           ( void );
@@ -140,6 +159,46 @@ typedef
    }
    PR_BlockState;
 
+/* The life of the Python object a live block holds (pr_objects.c). */
+typedef
+   enum {
+      PR_ObjNone = 0,    /* alive, or not known to be an object        */
+      PR_ObjDying,       /* refcount reached zero, dealloc running     */
+      PR_ObjDead         /* dealloc done, memory kept (a free list):
+                            marked PR_SH_DEAD                          */
+   }
+   PR_ObjState;
+
+/* No object offset known (PR_Block.obj_off). */
+#define PR_NO_OBJ 0xff
+
+/* What pyref knows of one heap block.  The C heap's blocks and the
+   CPython domains' blocks alike; kept until the block leaves the
+   quarantine. */
+typedef
+   struct _PR_Block {
+      struct _PR_Block* next;     /* hash chain (VgHashNode layout)     */
+      UWord             key;      /* start address                      */
+      SizeT             size;     /* bytes the client asked for         */
+      UChar             family;   /* PR_Family the client used          */
+      UChar             state;    /* PR_BlockState                      */
+      Bool              libc;     /* memory from our C heap            */
+      Bool              releasing;/* outer free accepted; inner frees
+                                     of the same block are expected     */
+      Bool              queued;   /* in a quarantine FIFO               */
+      Bool              orphan;   /* queued, but no longer in `blocks' */
+      UChar             obj_state;/* PR_ObjState                        */
+      UChar             obj_off;  /* the PyObject's offset in the block
+                                     (0, 16, 32), or PR_NO_OBJ          */
+      ExeContext*       alloc_ec;
+      ExeContext*       free_ec;
+      ExeContext*       died_ec;  /* where its refcount reached zero    */
+      Addr              obj_type; /* its type when it died              */
+      struct _PR_Block* qnext;    /* quarantine FIFO                    */
+      ULong             serial;   /* which allocation: unique per run   */
+   }
+   PR_Block;
+
 /* What a report says about the block an address belongs to (or is
    nearest to).  Filled by PR_(describe_addr); self-contained, so it
    can be kept in an error after the block record is gone. */
@@ -153,6 +212,9 @@ typedef
       PR_BlockState state;
       ExeContext*   alloc_ec;
       ExeContext*   free_ec;     /* NULL while live                     */
+      ExeContext*   died_ec;     /* where the object in it died, or NULL */
+      PR_ObjState   obj_state;
+      UInt          obj_off;     /* PR_NO_OBJ: not known as an object   */
       ULong         serial;      /* the allocation, unique per run      */
       HChar         pytype[48];  /* Python type of the object in it     */
       Bool          in_pool;     /* a pymalloc block:                   */
@@ -167,7 +229,18 @@ extern void PR_(heap_init)      ( void );
 extern void PR_(heap_post_clo_init) ( void );
 extern void PR_(heap_print_stats) ( void );
 extern void PR_(describe_addr)  ( Addr a, /*OUT*/PR_BlockDesc* d );
-extern VG_REGPARM(2) void PR_(check_access_slow) ( Addr a, UWord szB_rw );
+extern VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
+                                                    UWord value );
+
+/* The live (or quarantined) block starting at a, or NULL. */
+extern PR_Block* PR_(block_at) ( Addr a );
+/* The block whose memory holds a, or NULL. */
+extern PR_Block* PR_(block_holding) ( Addr a );
+/* Stack trace of the running thread for a report's auxiliary stack,
+   respecting --keep-stacktraces (free: also the "died at" stacks). */
+extern ExeContext* PR_(free_stack) ( ThreadId tid );
+extern ExeContext* PR_(alloc_stack) ( ThreadId tid );
+extern void PR_(heap_new_serial) ( PR_Block* b );
 
 /* The preload's allocator hooks report through these (pr_main.c
    dispatches the events). */
@@ -185,10 +258,49 @@ extern Bool  PR_(clo_keep_free_stacks);
 extern void PR_(set_alloc_sp_word) ( Addr a );
 
 /* The second argument of the slow-path check: the access size in the
-   low bits, PR_ACCESS_WRITE if a store. */
+   low bits, PR_ACCESS_WRITE if a store, PR_ACCESS_DECREF if the access
+   is part of a decrement of a word in memory (a Py_DECREF is one),
+   PR_ACCESS_VALUE if the third argument is the 8 bytes stored. */
 #define PR_ACCESS_WRITE  0x10000UL
+#define PR_ACCESS_DECREF 0x20000UL
+#define PR_ACCESS_VALUE  0x40000UL
 #define PR_ACCESS_SIZE_MASK 0xffffUL
 
+/*------------------------------------------------------------*/
+/*--- pr_objects.c                                         ---*/
+/*------------------------------------------------------------*/
+
+/* A decrement of the word at a left it <= 0 (the instrumented code
+   calls this; ld is where the old value was loaded from). */
+extern VG_REGPARM(3) void PR_(refcnt_hit) ( Addr a, Addr ld, Long newval );
+/* A tp_dealloc pyref learnt was entered: obj in RDI, sp = RSP. */
+extern VG_REGPARM(2) void PR_(dealloc_entered) ( Addr obj, Addr sp );
+/* Is a the entry of a tp_dealloc pyref has learnt? */
+extern Bool PR_(is_dealloc_entry) ( Addr a );
+/* Is a where a call of a tp_dealloc returns to? */
+extern Bool PR_(is_dealloc_return) ( Addr a );
+extern VG_REGPARM(0) void PR_(dealloc_returned) ( void );
+/* The slow path met PR_SH_DEAD at a, in block b. */
+extern void PR_(dead_object_access) ( ThreadId tid, PR_Block* b, Addr a,
+                                      SizeT szB, UWord flags, UWord value );
+/* The slow path met a freed block: an ExtraDecref if the access is a
+   decrement of a dead object's ob_refcnt; a lone read of it is let
+   through (see pr_objects.c).  True if handled. */
+extern Bool PR_(freed_object_decref) ( ThreadId tid, PR_Block* b, Addr a,
+                                       SizeT szB, UWord flags );
+/* Learn the tp_dealloc of n type objects (0s skipped), from a client
+   request: instrumented at once. */
+extern void PR_(objects_learn_types) ( const unsigned long* types, Int n );
+/* tp_dealloc entries learnt since the last flush, whose translations
+   must be discarded (only allowed inside a client request). */
+extern Bool PR_(objects_want_flush) ( void );
+extern void PR_(objects_flush) ( void );
+/* Events that may end deallocations in progress on this thread. */
+extern void PR_(objects_sweep) ( ThreadId tid );
+/* The block record b is about to be deleted. */
+extern void PR_(objects_forget) ( PR_Block* b );
+extern void PR_(objects_print_stats) ( void );
+extern ULong PR_(n_dying);  /* DYING objects awaiting their dealloc's end */
 /*------------------------------------------------------------*/
 /*--- pr_errors.c                                          ---*/
 /*------------------------------------------------------------*/
@@ -199,7 +311,11 @@ typedef
       Err_InvalidFree,         /* free of a pointer no live block starts */
       Err_MismatchedFree,      /* freed by another family's function     */
       Err_UseAfterFree,        /* read or write of a freed block         */
-      Err_HeapOverflow         /* access to a redzone or unowned heap    */
+      Err_HeapOverflow,        /* access to a redzone or unowned heap    */
+      Err_ExtraDecref,         /* a decrement of a dead object's refcount*/
+      Err_DoubleDealloc,       /* a dead object's refcount reached 0 again*/
+      Err_UseAfterDealloc,     /* another access to a dead object        */
+      Err_DeallocStatic        /* a static object's refcount reached 0   */
    }
    PR_ErrorKind;
 
@@ -210,6 +326,14 @@ extern void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
 extern void PR_(record_free_error) ( ThreadId tid, PR_ErrorKind kind,
                                      Addr p, PR_Family freed_with,
                                      const PR_BlockDesc* blk );
+/* An object error: kind, the address touched, the access (size 0: no
+   access of its own, e.g. a refcount reaching zero), the object's
+   offset in the block (or of a static object: its address as a), its
+   refcount. */
+extern void PR_(record_object_error) ( ThreadId tid, PR_ErrorKind kind,
+                                       Addr a, SizeT szB, Bool isWrite,
+                                       Addr obj, Long refcnt,
+                                       const PR_BlockDesc* blk );
 
 /*------------------------------------------------------------*/
 /*--- pr_translate.c                                       ---*/

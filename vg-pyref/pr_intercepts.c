@@ -157,6 +157,19 @@ extern void PyObject_GetArenaAllocator(PR_ArenaAllocator* a)
 extern void PyObject_SetArenaAllocator(PR_ArenaAllocator* a)
    __attribute__((weak));
 extern char PyType_Type[] __attribute__((weak));
+/* Types whose objects die most often, many kept on free lists. */
+extern char PyFloat_Type[] __attribute__((weak));
+extern char PyTuple_Type[] __attribute__((weak));
+extern char PyList_Type[] __attribute__((weak));
+extern char PyDict_Type[] __attribute__((weak));
+extern char PyUnicode_Type[] __attribute__((weak));
+extern char PyBytes_Type[] __attribute__((weak));
+extern char PyLong_Type[] __attribute__((weak));
+extern char PySet_Type[] __attribute__((weak));
+extern char PyFrame_Type[] __attribute__((weak));
+extern char PyMethod_Type[] __attribute__((weak));
+extern char PyCFunction_Type[] __attribute__((weak));
+extern char PyCell_Type[] __attribute__((weak));
 
 /* The allocators our hooks call; a hook's ctx points to its domain's. */
 static PR_MemAllocatorEx orig[N_DOMAINS];
@@ -182,6 +195,14 @@ static int domain_of ( void* ctx )
    return (int)((PR_MemAllocatorEx*)ctx - orig);
 }
 
+/* The tool learnt code it must instrument afresh (a tp_dealloc's
+   entry: pr_objects.c); it may discard translations only inside a
+   client request. */
+static void flush_Translations ( void )
+{
+   VALGRIND_DO_CLIENT_REQUEST_STMT(_VG_USERREQ__PYREF_FLUSH, 0, 0, 0, 0, 0);
+}
+
 static void* hook_malloc ( void* ctx, size_t n )
 {
    PR_MemAllocatorEx* o = ctx;
@@ -194,8 +215,8 @@ static void* hook_malloc ( void* ctx, size_t n )
       p = o->malloc(o->ctx, n + PR_HOOK_REDZONE);
       LEAVE_ALLOCATOR();
    }
-   if (p)
-      pyref_ev_alloc(family_of[d], p, n);
+   if (p && pyref_ev_alloc(family_of[d], p, n) == PR_ALLOC_FLUSH)
+      flush_Translations();
    return p;
 }
 
@@ -213,8 +234,8 @@ static void* hook_calloc ( void* ctx, size_t nelem, size_t elsize )
       p = o->calloc(o->ctx, 1, n + PR_HOOK_REDZONE);
       LEAVE_ALLOCATOR();
    }
-   if (p)
-      pyref_ev_alloc(family_of[d], p, n);
+   if (p && pyref_ev_alloc(family_of[d], p, n) == PR_ALLOC_FLUSH)
+      flush_Translations();
    return p;
 }
 
@@ -487,6 +508,16 @@ static void pyref_preload_init ( void )
       table.stub[PR_EV_ARENA]        = (unsigned long)pyref_ev_arena;
       table.alloc_sp_word = (unsigned long)&pyref_alloc_sp;
       table.type_type     = (unsigned long)PyType_Type;
+      {
+         char* const known[PR_N_KNOWN_TYPES] = {
+            PyFloat_Type, PyTuple_Type, PyList_Type, PyDict_Type,
+            PyUnicode_Type, PyBytes_Type, PyLong_Type, PySet_Type,
+            PyFrame_Type, PyMethod_Type, PyCFunction_Type, PyCell_Type
+         };
+         int i;
+         for (i = 0; i < PR_N_KNOWN_TYPES; i++)
+            table.types[i] = (unsigned long)known[i];
+      }
       table.preload_text  = (unsigned long)hook_malloc;
       if (VALGRIND_DO_CLIENT_REQUEST_EXPR(0,
              _VG_USERREQ__PYREF_REGISTER_HOOKS, &table, 0, 0, 0, 0) != 1)

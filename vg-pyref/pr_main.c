@@ -140,9 +140,15 @@ static Bool pr_handle_client_request ( ThreadId tid, UWord* arg, UWord* ret )
          PR_(register_hooks)(t);
          PR_(set_alloc_sp_word)(t->alloc_sp_word);
          PR_(python_set_type_type)(t->type_type);
+         PR_(objects_learn_types)(t->types, PR_N_KNOWN_TYPES);
          *ret = 1;
          break;
       }
+
+      case _VG_USERREQ__PYREF_FLUSH:
+         PR_(objects_flush)();
+         *ret = 0;
+         break;
 
       case _VG_USERREQ__PYREF_NO_PYTHON:
          PR_(python_absent)();
@@ -173,8 +179,17 @@ static void pr_fini ( Int exitcode )
       PR_(heap_print_stats)();
 }
 
+/* The core's --read-inline-info, which it turns on by default only for
+   the tools it names.  pyref needs it as much: CPython 3.12+ declares
+   Py_DECREF always-inline, so even -O0 extensions have it inlined, and
+   the line of the faulty Py_DECREF is an inlined frame.  Set before
+   the command line is read, so --read-inline-info=no still wins. */
+extern Bool VG_(clo_read_inline_info);
+
 static void pr_pre_clo_init ( void )
 {
+   VG_(clo_read_inline_info) = True;
+
    VG_(details_name)            ("Pyref");
    VG_(details_version)         (NULL);
    VG_(details_description)     ("a CPython reference and heap checker");

@@ -108,12 +108,19 @@ static Bool parse_Version ( const HChar* s,
 
 /* A shared build has its API in libpython3.X.so; Debian's python3.11
    links libpython into the executable, which has no soname. */
+static Addr python_text_lo = 0, python_text_hi = 0;
+
 static void locate_Libpython ( Addr anchor )
 {
    PR_Python* py = &PR_(python);
    DebugInfo* di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), anchor);
    const HChar* file   = di ? VG_(DebugInfo_get_filename)(di) : NULL;
    const HChar* soname = di ? VG_(DebugInfo_get_soname)(di)   : NULL;
+
+   if (di) {
+      python_text_lo = VG_(DebugInfo_get_text_avma)(di);
+      python_text_hi = python_text_lo + VG_(DebugInfo_get_text_size)(di);
+   }
 
    py->static_lib = !(soname && VG_(strncmp)(soname, "libpython", 9) == 0);
    VG_(strncpy)(py->libpath, file ? file : "an unknown object",
@@ -229,16 +236,48 @@ static Bool read_Word ( Addr a, /*OUT*/Addr* w )
    return True;
 }
 
+Bool PR_(in_python_code) ( Addr a )
+{
+   return a >= python_text_lo && a < python_text_hi;
+}
+
 /* Is t a type object?  Its own type must be `type' or a metatype
    (a type whose type is `type'). */
 static Bool is_Type ( Addr t )
 {
-   Addr meta, metameta;
+   Addr meta, metameta, flags;
    if (!read_Word(t + 8, &meta))
+      return False;
+   /* Every type in use is ready (Py_TPFLAGS_READY, 1 << 12). */
+   if (!read_Word(t + 168, &flags) || !(flags & (1UL << 12)))
       return False;
    if (meta == type_type)
       return True;
    return read_Word(meta + 8, &metameta) && metameta == type_type;
+}
+
+Bool PR_(python_is_type) ( Addr t )
+{
+   return PR_(python).supported && type_type != 0 && is_Type(t);
+}
+
+/* tp_name (offset 24 in PyTypeObject, all versions), byte by byte:
+   it is client memory. */
+void PR_(python_type_name) ( Addr type, /*OUT*/HChar* buf, Int bufsz )
+{
+   Addr name;
+   Int  j;
+   buf[0] = 0;
+   if (!PR_(python_is_type)(type) || !read_Word(type + 24, &name))
+      return;
+   for (j = 0; j < bufsz - 1; j++) {
+      if (!VG_(am_is_valid_for_client)(name + j, 1, VKI_PROT_READ))
+         break;
+      buf[j] = *(const HChar*)(name + j);
+      if (buf[j] == 0)
+         break;
+   }
+   buf[j] = 0;
 }
 
 /* Name the Python type of the object a block of `size' bytes at
@@ -248,38 +287,59 @@ static Bool is_Type ( Addr t )
    whose tp_basicsize fits in the block wins.  Offsets in PyObject and
    PyTypeObject (ob_type 8, tp_name 24, tp_basicsize 32) are the same
    in every version pyref supports. */
+/* tp_flags' offset in PyTypeObject (3.8-3.13), and the flags that put
+   memory before the object. */
+#define PR_TP_FLAGS              168
+#define PR_TPFLAGS_MANAGED_WEAKREF (1UL << 3)    /* 3.12+ */
+#define PR_TPFLAGS_MANAGED_DICT    (1UL << 4)    /* 3.11+ */
+#define PR_TPFLAGS_HAVE_GC         (1UL << 14)
+
+/* How many bytes an object of a type with these flags has before it in
+   its block: the GC header, then the pre-header of managed dict and
+   weakref pointers (3.11: dict only; 3.12+: either). */
+static SizeT pre_Size ( UWord flags )
+{
+   UInt  minor = PR_(python).minor;
+   SizeT n = (flags & PR_TPFLAGS_HAVE_GC) ? 16 : 0;
+   if ((minor == 11 && (flags & PR_TPFLAGS_MANAGED_DICT))
+       || (minor >= 12 && (flags & (PR_TPFLAGS_MANAGED_DICT
+                                    | PR_TPFLAGS_MANAGED_WEAKREF))))
+      n += 16;
+   return n;
+}
+
+Bool PR_(python_object_fits) ( Addr start, SizeT size, SizeT off,
+                               /*OUT*/Addr* type_out )
+{
+   Addr type, basicsize, flags;
+   if (!PR_(python).supported || type_type == 0)
+      return False;
+   if ((off == 32 && PR_(python).minor < 11) || off + 16 > size)
+      return False;
+   if (!read_Word(start + off + 8, &type) || !is_Type(type))
+      return False;
+   if (!read_Word(type + 32, &basicsize) || off + basicsize > size + 16)
+      return False;
+   if (!read_Word(type + PR_TP_FLAGS, &flags) || off != pre_Size(flags))
+      return False;
+   if (type_out)
+      *type_out = type;
+   return True;
+}
+
 void PR_(python_type_in_block) ( Addr start, SizeT size,
                                  /*OUT*/HChar* buf, Int bufsz )
 {
    static const SizeT offsets[] = { 0, 16, 32 };
-   const PR_Python* py = &PR_(python);
-   Int i, j;
+   Int  i;
+   Addr type;
 
    buf[0] = 0;
-   if (!py->supported || type_type == 0)
-      return;
    for (i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
-      SizeT off = offsets[i];
-      Addr  type, name, basicsize;
-      if (off == 32 && py->minor < 11)
-         break;
-      if (off + 16 > size)
-         break;
-      if (!read_Word(start + off + 8, &type) || !is_Type(type))
-         continue;
-      if (!read_Word(type + 32, &basicsize) || off + basicsize > size + 16)
-         continue;
-      if (!read_Word(type + 24, &name))
-         continue;
-      for (j = 0; j < bufsz - 1; j++) {
-         if (!VG_(am_is_valid_for_client)(name + j, 1, VKI_PROT_READ))
-            break;
-         buf[j] = *(const HChar*)(name + j);
-         if (buf[j] == 0)
-            break;
+      if (PR_(python_object_fits)(start, size, offsets[i], &type)) {
+         PR_(python_type_name)(type, buf, bufsz);
+         return;
       }
-      buf[j] = 0;
-      return;
    }
 }
 

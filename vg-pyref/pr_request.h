@@ -47,7 +47,12 @@ typedef
 
       /* After a CHECK verdict, before installing the hooks.
          arg1: a PR_HookTable in client memory. */
-      _VG_USERREQ__PYREF_REGISTER_HOOKS
+      _VG_USERREQ__PYREF_REGISTER_HOOKS,
+
+      /* Asked for by the tool through PR_EV_ALLOC's answer: discard
+         the translations it needs instrumented afresh (only a client
+         request may).  No arguments. */
+      _VG_USERREQ__PYREF_FLUSH
    }
    PR_PrivateRequest;
 
@@ -58,7 +63,7 @@ typedef
    return register: an event costs a helper call, not a client request
    (which leaves the translated code and costs ten times more). */
 enum {
-   PR_EV_ALLOC,          /* (family, ptr, size) -> 0                     */
+   PR_EV_ALLOC,          /* (family, ptr, size) -> PR_ALLOC_*            */
    PR_EV_FREE,           /* (family, ptr) -> PR_FREE_* | evicted block   */
    PR_EV_EVICT,          /* (family) -> next evicted block, or 0         */
    PR_EV_REALLOC_SIZE,   /* (family, ptr) -> size, or PR_REALLOC_*       */
@@ -66,11 +71,17 @@ enum {
    PR_EV_N
 };
 
+#define PR_N_KNOWN_TYPES 12
+
 typedef
    struct {
       unsigned long stub[PR_EV_N];  /* address of each event stub      */
       unsigned long alloc_sp_word;  /* &pyref_alloc_sp                 */
       unsigned long type_type;      /* &PyType_Type                    */
+      unsigned long types[PR_N_KNOWN_TYPES]; /* the types whose objects
+                                       die most (free lists): their
+                                       tp_dealloc is instrumented from
+                                       the start (0: not exported)     */
       unsigned long preload_text;   /* any address in the preload      */
    }
    PR_HookTable;
@@ -100,6 +111,10 @@ typedef
 #define PR_FREE_KEEP         0x2   /* do not free (quarantined, or an
                                       error was reported)             */
 #define PR_FREE_ACTION_MASK  0xfUL
+
+/* What PR_(ev_alloc) answers. */
+#define PR_ALLOC_OK          0
+#define PR_ALLOC_FLUSH       1   /* make a _VG_USERREQ__PYREF_FLUSH */
 
 /* What PR_(ev_realloc_size) answers instead of a size. */
 #define PR_REALLOC_UNKNOWN   (~0UL)       /* not ours: use the real realloc */

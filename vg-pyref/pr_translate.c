@@ -68,7 +68,20 @@
       the argument registers and put its answer in RAX.  Those events
       are how DoubleFree, InvalidFree and MismatchedFree are found for
       CPython's allocator domains (pr_heap.c); the C heap's are found
-      in our malloc replacement, which the core calls directly. */
+      in our malloc replacement, which the core calls directly.
+
+   3. A decrement of a word in memory [find_Decrements]: every
+      Py_DECREF.  Its load and store are checked with PR_ACCESS_DECREF
+      (a freed or dead object's refcount decremented is an ExtraDecref,
+      not a plain use after free), the store passes the value stored,
+      and after it one compare calls PR_(refcnt_hit) only when the new
+      value is <= 0: an object's death, or an extra decref
+      (pr_objects.c).  Any 8-byte store passes its value too, so the
+      slow path can tell a free list's `ob_refcnt = 1' (a rebirth).
+
+   4. The entry of a tp_dealloc pyref has learnt, and the addresses its
+      calls return to [add_Dealloc_Entry_Call, add_Dealloc_Return_Call]:
+      where a deallocation starts and ends (pr_objects.c). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_debuginfo.h"
@@ -166,6 +179,12 @@ typedef
       Int    seen_szB[PR_MAX_SEEN];
       Bool   seen_write[PR_MAX_SEEN];
       Int    n_seen;
+      /* Decrements of a word in memory (Py_DECREF), found by
+         find_Decrements before the walk: */
+      Bool*  decref_load;  /* READONLY: temp loaded by a decrement     */
+      IRExpr** dec_load_addr; /* READONLY: per stored temp: the address
+                                 its old value was loaded from, if the
+                                 temp is (that load) - 1, else NULL    */
    }
    PREnv;
 
@@ -259,14 +278,15 @@ static void note_Temp ( PREnv* env, const IRStmt* st )
    and, as signed bytes, s <= lo: the poison values (0xf0..) are
    negative, a partial code k in 1..15 is bad exactly when lo >= k. */
 static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
-                               Bool isWrite, IRExpr* guard )
+                               Bool isWrite, IRExpr* guard,
+                               UWord flags, IRExpr* value )
 {
    IRExpr *last, *t, *l1slot, *l2, *sh, *lo, *nz, *le, *bad;
    IRDirty* di;
 
    if (is_Uninteresting(env, addr))
       return;
-   if (guard == NULL && seen_Before(env, addr, szB, isWrite))
+   if (guard == NULL && flags == 0 && seen_Before(env, addr, szB, isWrite))
       return;
    tl_assert(szB > 0 && szB <= PR_ACCESS_SIZE_MASK);
 
@@ -298,11 +318,130 @@ static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
    if (guard)
       bad = assign(env, Ity_I1, binop(Iop_And1, bad, guard));
 
-   di = unsafeIRDirty_0_N(2, "PR_(check_access_slow)",
+   if (value != NULL)
+      flags |= PR_ACCESS_VALUE;
+   di = unsafeIRDirty_0_N(3, "PR_(check_access_slow)",
                           VG_(fnptr_to_fnentry)(&PR_(check_access_slow)),
-                          mkIRExprVec_2(addr,
-                             mkU64(szB | (isWrite ? PR_ACCESS_WRITE : 0))));
+                          mkIRExprVec_3(addr,
+                             mkU64(szB | (isWrite ? PR_ACCESS_WRITE : 0)
+                                   | flags),
+                             value ? value : mkU64(0)));
    di->guard = bad;
+   set_Helper_Anns(di);
+   addStmtToIRSB(env->sb, IRStmt_Dirty(di));
+}
+
+/* Py_DECREF, as the IR has it whatever the compiler made of it:
+
+      t1 = LDle:I64(A1)               the old refcount
+      t2 = Sub64(t1, 0x1) or Add64(t1, 0xffffffffffffffff)
+      STle(A2) = t2
+
+   A1 and A2 are usually one temp (`subq $1,(%rdi)'), but -O0 code
+   reloads the pointer, so they are compared at run time, in the helper.
+   The load may also be in an earlier superblock: 3.12+ tests for an
+   immortal object between the load and the decrement, and a
+   conditional branch can end the superblock there; then t1 is a
+   register's value and only the store is seen (the helper then checks
+   the store's address alone).  Record, per stored temp t2, where its
+   old value was loaded from (or the store's own address, put in by
+   the walk, when unknown: marked by the `unknown' sentinel), and flag
+   t1, when a load, so the access checks of the load and store say
+   PR_ACCESS_DECREF. */
+static IRExpr unknown_load;
+
+static void find_Decrements ( PREnv* env, const IRSB* sbIn )
+{
+   IRExpr** load_addr = VG_(calloc)("pr.instrument.la", env->n_temps + 1,
+                                    sizeof(IRExpr*));
+   IRTemp*  dec_src   = VG_(calloc)("pr.instrument.ds", env->n_temps + 1,
+                                    sizeof(IRTemp));
+   Int i;
+
+   for (i = 0; i < env->n_temps; i++)
+      dec_src[i] = IRTemp_INVALID;
+   for (i = 0; i < sbIn->stmts_used; i++) {
+      const IRStmt* st = sbIn->stmts[i];
+      if (st->tag == Ist_WrTmp) {
+         IRTemp  t = st->Ist.WrTmp.tmp;
+         IRExpr* e = st->Ist.WrTmp.data;
+         if (t >= env->n_temps)
+            continue;
+         if (e->tag == Iex_Load && e->Iex.Load.ty == Ity_I64)
+            load_addr[t] = e->Iex.Load.addr;
+         else if (e->tag == Iex_Binop
+                  && (e->Iex.Binop.op == Iop_Sub64
+                      || e->Iex.Binop.op == Iop_Add64)
+                  && e->Iex.Binop.arg1->tag == Iex_RdTmp
+                  && e->Iex.Binop.arg2->tag == Iex_Const
+                  && e->Iex.Binop.arg2->Iex.Const.con->tag == Ico_U64) {
+            ULong  k   = e->Iex.Binop.arg2->Iex.Const.con->Ico.U64;
+            IRTemp src = e->Iex.Binop.arg1->Iex.RdTmp.tmp;
+            if (src < env->n_temps
+                && ((e->Iex.Binop.op == Iop_Sub64 && k == 1)
+                    || (e->Iex.Binop.op == Iop_Add64 && k == ~0ULL)))
+               dec_src[t] = src;
+         }
+      } else if (st->tag == Ist_Store
+                 && st->Ist.Store.data->tag == Iex_RdTmp) {
+         IRTemp t = st->Ist.Store.data->Iex.RdTmp.tmp;
+         if (t < env->n_temps && dec_src[t] != IRTemp_INVALID) {
+            IRTemp src = dec_src[t];
+            if (load_addr[src] != NULL) {
+               env->decref_load[src] = True;
+               env->dec_load_addr[t] = load_addr[src];
+            } else {
+               env->dec_load_addr[t] = &unknown_load;
+            }
+         }
+      }
+   }
+   VG_(free)(load_addr);
+   VG_(free)(dec_src);
+}
+
+/* The address the stored value's old value came from, if the store is
+   a decrement; else NULL. */
+static IRExpr* decrement_Source ( const PREnv* env, IRExpr* data )
+{
+   if (data->tag != Iex_RdTmp || data->Iex.RdTmp.tmp >= env->n_temps)
+      return NULL;
+   return env->dec_load_addr[data->Iex.RdTmp.tmp];
+}
+
+/* After a decrement store: if the new value is <= 0, tell
+   pr_objects.c (a death, or an extra decref). */
+static void add_Refcnt_Call ( PREnv* env, IRExpr* addr, IRExpr* ld,
+                              IRExpr* newval )
+{
+   IRExpr*  le = assign(env, Ity_I1, binop(Iop_CmpLE64S, newval, mkU64(0)));
+   IRDirty* di = unsafeIRDirty_0_N(3, "PR_(refcnt_hit)",
+                    VG_(fnptr_to_fnentry)(&PR_(refcnt_hit)),
+                    mkIRExprVec_3(addr, ld, newval));
+   di->guard = le;
+   set_Helper_Anns(di);
+   addStmtToIRSB(env->sb, IRStmt_Dirty(di));
+}
+
+/* At the entry of a tp_dealloc: tell pr_objects.c the object (RDI)
+   and the frame (RSP, which points at the return address). */
+static void add_Dealloc_Entry_Call ( PREnv* env )
+{
+   IRExpr*  rdi = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RDI, Ity_I64));
+   IRExpr*  rsp = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RSP, Ity_I64));
+   IRDirty* di  = unsafeIRDirty_0_N(2, "PR_(dealloc_entered)",
+                     VG_(fnptr_to_fnentry)(&PR_(dealloc_entered)),
+                     mkIRExprVec_2(rdi, rsp));
+   set_Helper_Anns(di);
+   addStmtToIRSB(env->sb, IRStmt_Dirty(di));
+}
+
+/* Where a tp_dealloc returns to: tell pr_objects.c it may be over. */
+static void add_Dealloc_Return_Call ( PREnv* env )
+{
+   IRDirty* di = unsafeIRDirty_0_N(0, "PR_(dealloc_returned)",
+                    VG_(fnptr_to_fnentry)(&PR_(dealloc_returned)),
+                    mkIRExprVec_0());
    set_Helper_Anns(di);
    addStmtToIRSB(env->sb, IRStmt_Dirty(di));
 }
@@ -385,6 +524,11 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
    env.sp_derived = VG_(calloc)("pr.instrument.sp", env.n_temps + 1,
                                 sizeof(Bool));
    env.n_seen     = 0;
+   env.decref_load   = VG_(calloc)("pr.instrument.dl", env.n_temps + 1,
+                                   sizeof(Bool));
+   env.dec_load_addr = VG_(calloc)("pr.instrument.dla", env.n_temps + 1,
+                                   sizeof(IRExpr*));
+   find_Decrements(&env, sbIn);
 
    /* Our hooks touch blocks on the allocator's behalf: no checks in
       the preload's own code (its event stubs are still handled). */
@@ -409,6 +553,10 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
             addStmtToIRSB(env.sb, st);
             if (ev >= 0)
                add_Event_Call(&env, ev);
+            else if (checking && PR_(is_dealloc_entry)(st->Ist.IMark.addr))
+               add_Dealloc_Entry_Call(&env);
+            if (checking && PR_(is_dealloc_return)(st->Ist.IMark.addr))
+               add_Dealloc_Return_Call(&env);
             break;
          }
          case Ist_AbiHint:     /* stack area the ABI declares dead   */
@@ -424,27 +572,37 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
             if (checking && !scanner && data->tag == Iex_Load)
                add_Access_Check(&env, data->Iex.Load.addr,
                                 sizeofIRType(data->Iex.Load.ty),
-                                /*isWrite*/False, NULL);
+                                /*isWrite*/False, NULL,
+                                env.decref_load[st->Ist.WrTmp.tmp]
+                                   ? PR_ACCESS_DECREF : 0, NULL);
             note_Temp(&env, st);
             addStmtToIRSB(env.sb, st);
             break;
          }
 
-         case Ist_Store:       /* store to guest memory              */
+         case Ist_Store: {     /* store to guest memory              */
+            IRExpr* data   = st->Ist.Store.data;
+            IRType  ty     = typeOfIRExpr(sbIn->tyenv, data);
+            IRExpr* ld     = decrement_Source(&env, data);
+            if (ld == &unknown_load)
+               ld = st->Ist.Store.addr;
             if (checking)
-               add_Access_Check(&env, st->Ist.Store.addr,
-                  sizeofIRType(typeOfIRExpr(sbIn->tyenv,
-                                            st->Ist.Store.data)),
-                  /*isWrite*/True, NULL);
+               add_Access_Check(&env, st->Ist.Store.addr, sizeofIRType(ty),
+                                /*isWrite*/True, NULL,
+                                ld ? PR_ACCESS_DECREF : 0,
+                                ty == Ity_I64 ? data : NULL);
             addStmtToIRSB(env.sb, st);
+            if (checking && ld)
+               add_Refcnt_Call(&env, st->Ist.Store.addr, ld, data);
             break;
+         }
 
          case Ist_StoreG: {    /* guarded store                      */
             IRStoreG* sg = st->Ist.StoreG.details;
             if (checking)
                add_Access_Check(&env, sg->addr,
                   sizeofIRType(typeOfIRExpr(sbIn->tyenv, sg->data)),
-                  /*isWrite*/True, sg->guard);
+                  /*isWrite*/True, sg->guard, 0, NULL);
             addStmtToIRSB(env.sb, st);
             break;
          }
@@ -455,7 +613,7 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
             typeOfIRLoadGOp(lg->cvt, &ty_res, &ty_arg);
             if (checking)
                add_Access_Check(&env, lg->addr, sizeofIRType(ty_arg),
-                                /*isWrite*/False, lg->guard);
+                                /*isWrite*/False, lg->guard, 0, NULL);
             addStmtToIRSB(env.sb, st);
             break;
          }
@@ -468,7 +626,7 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
                szB *= 2;
             if (checking)
                add_Access_Check(&env, cas->addr, szB, /*isWrite*/True,
-                                NULL);
+                                NULL, 0, NULL);
             addStmtToIRSB(env.sb, st);
             break;
          }
@@ -479,7 +637,8 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
                         : typeOfIRExpr(sbIn->tyenv, st->Ist.LLSC.storedata);
             if (checking)
                add_Access_Check(&env, st->Ist.LLSC.addr, sizeofIRType(ty),
-                                st->Ist.LLSC.storedata != NULL, NULL);
+                                st->Ist.LLSC.storedata != NULL, NULL, 0,
+                                NULL);
             addStmtToIRSB(env.sb, st);
             break;
          }
@@ -488,7 +647,7 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
             IRDirty* d = st->Ist.Dirty.details;
             if (checking && d->mFx != Ifx_None && d->mSize > 0)
                add_Access_Check(&env, d->mAddr, d->mSize,
-                                d->mFx != Ifx_Read, d->guard);
+                                d->mFx != Ifx_Read, d->guard, 0, NULL);
             addStmtToIRSB(env.sb, st);
             break;
          }
@@ -502,6 +661,8 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
    }
 
    VG_(free)(env.sp_derived);
+   VG_(free)(env.decref_load);
+   VG_(free)(env.dec_load_addr);
    return env.sb;
 }
 

@@ -606,6 +606,91 @@ make_cycle_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
 }
 
 
+/* --- Touching a dead object ------------------------------------------- */
+
+PyDoc_STRVAR(use_after_decref_float_doc,
+"use_after_decref_float()\n\
+\n\
+Make a float, Py_DECREF it, then read its value.");
+
+static PyObject *
+use_after_decref_float(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *f = PyFloat_FromDouble((double)++counter + 0.5);
+    double value;
+
+    if (f == NULL) {
+        return NULL;
+    }
+    Py_DECREF(f);
+    // f is dead (on the float free list): its value is no longer ours
+    value = ((PyFloatObject *)f)->ob_fval;
+    return PyFloat_FromDouble(value);
+}
+
+PyDoc_STRVAR(use_after_decref_float_ok_doc,
+"use_after_decref_float_ok()\n\
+\n\
+Make a float, read its value, then Py_DECREF it.");
+
+static PyObject *
+use_after_decref_float_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *f = PyFloat_FromDouble((double)++counter + 0.5);
+    double value;
+
+    if (f == NULL) {
+        return NULL;
+    }
+    value = ((PyFloatObject *)f)->ob_fval;
+    Py_DECREF(f);
+    return PyFloat_FromDouble(value);
+}
+
+/* A set has no free list: once dead it is freed, and pyref's quarantine
+   keeps the block, so the second dealloc cannot corrupt the heap. */
+
+PyDoc_STRVAR(revive_dead_set_doc,
+"revive_dead_set()\n\
+\n\
+Make a set, Py_DECREF it, then Py_INCREF and Py_DECREF it again: the\n\
+dead set is deallocated a second time.");
+
+static PyObject *
+revive_dead_set(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *s = PySet_New(NULL);
+
+    if (s == NULL) {
+        return NULL;
+    }
+    Py_DECREF(s);
+    // s is dead: a new reference to it cannot bring it back
+    Py_INCREF(s);
+    Py_DECREF(s);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(revive_dead_set_ok_doc,
+"revive_dead_set_ok()\n\
+\n\
+Make a set, Py_INCREF and Py_DECREF it, then drop it.");
+
+static PyObject *
+revive_dead_set_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *s = PySet_New(NULL);
+
+    if (s == NULL) {
+        return NULL;
+    }
+    Py_INCREF(s);
+    Py_DECREF(s);
+    Py_DECREF(s);
+    Py_RETURN_NONE;
+}
+
+
 /* --- Module ----------------------------------------------------------- */
 
 static PyMethodDef buggy_refs_methods[] = {
@@ -646,6 +731,13 @@ static PyMethodDef buggy_refs_methods[] = {
     {"decref_none_ok", decref_none_ok, METH_VARARGS, decref_none_ok_doc},
     {"make_cycle", make_cycle, METH_NOARGS, make_cycle_doc},
     {"make_cycle_ok", make_cycle_ok, METH_NOARGS, make_cycle_ok_doc},
+    {"use_after_decref_float", use_after_decref_float, METH_NOARGS,
+     use_after_decref_float_doc},
+    {"use_after_decref_float_ok", use_after_decref_float_ok, METH_NOARGS,
+     use_after_decref_float_ok_doc},
+    {"revive_dead_set", revive_dead_set, METH_NOARGS, revive_dead_set_doc},
+    {"revive_dead_set_ok", revive_dead_set_ok, METH_NOARGS,
+     revive_dead_set_ok_doc},
     {NULL, NULL, 0, NULL}
 };
 
