@@ -8,11 +8,11 @@
 #
 # pop_and_print_bad() borrows the last item of the list, empties the list,
 # then reads the item's refcount and prints it.  The list held the only
-# reference, so the item is already freed: pyref should report invalid
-# reads of a freed object in pop_and_print_bad (pyref_example.c), the
-# first one at the Py_REFCNT() line, and say that the object was freed
-# when do_something() emptied the list (PyList_SetSlice).  Run natively,
-# it usually prints the right number anyway, with a nonsense refcount.
+# reference, so the item is already freed: pyref reports a StaleBorrow at
+# the Py_REFCNT() line of pop_and_print_bad (pyref_example.c), shows where
+# PyList_GetItem lent the item, and where it died: when do_something()
+# emptied the list (PyList_SetSlice).  Run natively, it usually prints
+# the right number anyway, with a nonsense refcount.
 # pop_and_print_ok() keeps a reference while it uses the item: no report.
 
 import os

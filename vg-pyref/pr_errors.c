@@ -62,6 +62,7 @@ static const PR_KindName kind_names[] = {
    { Err_DoubleDealloc,  "DoubleDealloc"  },
    { Err_UseAfterDealloc,"UseAfterDealloc"},
    { Err_DeallocStatic,  "DeallocStatic"  },
+   { Err_StaleBorrow,    "StaleBorrow"    },
 };
 
 static const HChar* kind_Name ( PR_ErrorKind kind )
@@ -83,6 +84,9 @@ typedef
       PR_Family    freed_with; /* the function the client called to free */
       Addr         obj;        /* object errors: the PyObject          */
       Long         refcnt;     /*   its ob_refcnt at the time          */
+      Bool         lent;       /* the object had been lent: borrow     */
+      PR_BorrowDesc borrow;
+      PR_ErrorKind was;        /* StaleBorrow: the kind it would have  */
       PR_BlockDesc blk;
    }
    PR_Error;
@@ -91,9 +95,44 @@ typedef
 /*--- Recording                                           ---*/
 /*------------------------------------------------------------*/
 
+/* Had the dead object the error is about been lent by a borrowing
+   function?  Then say who lent it; a plain use of it becomes a
+   StaleBorrow. */
+static PR_ErrorKind attach_Borrow ( PR_ErrorKind kind, PR_Error* err )
+{
+   const PR_BlockDesc* b = &err->blk;
+   Addr obj;
+   if (!b->known || b->pytype[0] == 0)
+      return kind;
+   if (kind != Err_UseAfterFree && kind != Err_UseAfterDealloc
+       && kind != Err_ExtraDecref && kind != Err_DoubleDealloc)
+      return kind;
+   if (kind == Err_UseAfterFree && b->state != PR_BlockFreed)
+      return kind;
+   obj = err->obj ? err->obj
+         : b->obj_off != PR_NO_OBJ ? b->start + b->obj_off : 0;
+   if (obj == 0) {
+      static const UInt offs[] = { 0, 16, 32 };
+      Int i;
+      for (i = 0; i < 3 && obj == 0; i++)
+         if (PR_(python_object_fits)(b->start, b->size, offs[i], NULL))
+            obj = b->start + offs[i];
+   }
+   if (obj == 0 || !PR_(find_borrow)(obj, b->serial, &err->borrow))
+      return kind;
+   err->lent = True;
+   err->obj  = obj;
+   if (kind == Err_UseAfterFree || kind == Err_UseAfterDealloc) {
+      err->was = kind;
+      return Err_StaleBorrow;
+   }
+   return kind;
+}
+
 static void record ( ThreadId tid, PR_ErrorKind kind, Addr a,
                      PR_Error* err )
 {
+   kind = attach_Borrow(kind, err);
    VG_(maybe_record_error)(tid, kind, a, /*s*/NULL, err);
 }
 
@@ -156,6 +195,92 @@ void PR_(record_object_error) ( ThreadId tid, PR_ErrorKind kind, Addr a,
    err.addr = a; err.szB = szB; err.isWrite = isWrite;
    err.obj = obj; err.refcnt = refcnt; err.blk = *blk;
    record(tid, kind, a, &err);
+}
+
+/* A read of a dead object's ob_refcnt alone is held back: in 3.12+
+   Py_INCREF and Py_DECREF start with such a read (the immortality
+   test), and the write or decrement that follows is the bug to report,
+   once.  Any other pyref event settles it: the same thread writing or
+   decrementing that ob_refcnt drops it, anything else reports it, with
+   the stack it was read at (Py_REFCNT(op) of a dead op, in the
+   classic borrowed-reference bug, is a real use). */
+static struct {
+   Bool         valid;
+   ThreadId     tid;
+   Addr         obj;
+   PR_ErrorKind kind;
+   PR_Error     err;
+   ExeContext*  where;
+} held_read;
+
+/* The held reads already reported, by stack: unique errors are not
+   merged by the core. */
+#define PR_MAX_HELD_SEEN 64
+static ExeContext* held_seen[PR_MAX_HELD_SEEN];
+static UInt        n_held_seen = 0;
+
+Bool PR_(held_read_pending) = False;
+
+void PR_(hold_refcnt_read) ( ThreadId tid, PR_ErrorKind kind, Addr obj,
+                             SizeT szB, Long refcnt,
+                             const PR_BlockDesc* blk )
+{
+   if (held_read.valid && held_read.tid == tid && held_read.obj == obj)
+      return;   /* read again (-O0 code): still the same use */
+   PR_(settle_refcnt_read)(tid, 0, False);
+   VG_(memset)(&held_read, 0, sizeof held_read);
+   held_read.valid = True;
+   held_read.tid   = tid;
+   held_read.obj   = obj;
+   held_read.kind  = kind;
+   held_read.err.addr = obj; held_read.err.szB = szB;
+   held_read.err.isWrite = False; held_read.err.obj = obj;
+   held_read.err.refcnt = refcnt; held_read.err.blk = *blk;
+   held_read.where = VG_(record_ExeContext)(tid, 0);
+   PR_(held_read_pending) = True;
+}
+
+Bool PR_(held_read_of) ( ThreadId tid, Addr obj )
+{
+   return held_read.valid && held_read.tid == tid && held_read.obj == obj;
+}
+
+void PR_(settle_refcnt_read) ( ThreadId tid, Addr a, Bool writes )
+{
+   UInt i;
+   if (!held_read.valid)
+      return;
+   if (a == held_read.obj && tid == held_read.tid) {
+      if (writes) {
+         held_read.valid = False;   /* its INCREF or DECREF is reported */
+         PR_(held_read_pending) = False;
+      }
+      return;                       /* read again: keep holding */
+   }
+   held_read.valid = False;
+   PR_(held_read_pending) = False;
+   /* -O0 code reads ob_refcnt again right after its Py_DECREF. */
+   if (held_read.err.blk.known
+       && held_read.err.blk.serial == last_access_error.serial
+       && held_read.tid == last_access_error.tid
+       && same_Bug(last_access_error.kind, held_read.kind))
+      return;
+   /* Later uses of the same dead object by this thread are the same
+      bug (record_access_error's rule). */
+   last_access_error.tid    = held_read.tid;
+   last_access_error.kind   = held_read.kind;
+   last_access_error.serial = held_read.err.blk.known
+                              ? held_read.err.blk.serial : held_read.obj;
+   for (i = 0; i < n_held_seen; i++)
+      if (held_seen[i] == held_read.where)
+         return;
+   if (n_held_seen < PR_MAX_HELD_SEEN)
+      held_seen[n_held_seen++] = held_read.where;
+   VG_(unique_error)(held_read.tid,
+                     attach_Borrow(held_read.kind, &held_read.err),
+                     held_read.obj, NULL, &held_read.err, held_read.where,
+                     /*print_error*/True, /*allow_GDB_attach*/False,
+                     /*count_error*/True);
 }
 
 void PR_(record_free_error) ( ThreadId tid, PR_ErrorKind kind, Addr p,
@@ -299,7 +424,7 @@ static void pp_Aux_Stack ( const HChar* title, ExeContext* ec, Bool xml )
    if (ec == NULL)
       return;
    if (xml)
-      emit("  <auxwhat>%s</auxwhat>\n", title);
+      emit("  <auxwhat>%pS</auxwhat>\n", title);
    else
       emit(" %s\n", title);
    VG_(pp_ExeContext)(ec);
@@ -319,7 +444,8 @@ static const HChar* field_Name ( Long off, /*OUT*/HChar* buf, Int bufsz )
 static Bool is_Object_Kind ( PR_ErrorKind k )
 {
    return k == Err_ExtraDecref || k == Err_DoubleDealloc
-          || k == Err_UseAfterDealloc || k == Err_DeallocStatic;
+          || k == Err_UseAfterDealloc || k == Err_DeallocStatic
+          || k == Err_StaleBorrow;
 }
 
 static void pr_pp_Error ( const Error* e )
@@ -377,6 +503,12 @@ static void pr_pp_Error ( const Error* e )
                        "dead %s object", err->isWrite ? "write" : "read",
                        err->szB, field, type);
          break;
+      case Err_StaleBorrow:
+         VG_(snprintf)(what, sizeof what, "%s of size %lu at %s of a "
+                       "dead%s %s object lent by %s",
+                       err->isWrite ? "write" : "read", err->szB, field,
+                       freed, type, err->borrow.api);
+         break;
       case Err_DeallocStatic:
          VG_(snprintf)(what, sizeof what, "the refcount of the statically "
                        "allocated %s object at 0x%lx reached zero", type,
@@ -402,6 +534,18 @@ static void pr_pp_Error ( const Error* e )
             emit("    <pytype>%pS</pytype>\n", b->pytype);
          emit("    <field>%s</field>\n", field);
          emit("    <refcount>%lld</refcount>\n", err->refcnt);
+         if (err->lent) {
+            emit("    <borrow>\n");
+            emit("      <api>%s</api>\n", err->borrow.api);
+            if (err->borrow.container) {
+               emit("      <container>0x%lx</container>\n",
+                    err->borrow.container);
+               if (err->borrow.container_type[0])
+                  emit("      <containertype>%pS</containertype>\n",
+                       err->borrow.container_type);
+            }
+            emit("    </borrow>\n");
+         }
       } else if (kind != Err_UseAfterFree && kind != Err_HeapOverflow) {
          emit("    <freedwith>%s</freedwith>\n",
               family_Free_Name(err->freed_with));
@@ -413,6 +557,17 @@ static void pr_pp_Error ( const Error* e )
    VG_(pp_ExeContext)(VG_(get_error_where)(e));
 
    pp_Block(b, err->addr, xml);
+   if (err->lent) {
+      HChar title[200];
+      if (err->borrow.container && err->borrow.container_type[0])
+         VG_(snprintf)(title, sizeof title, "Borrowed from a %s object "
+                       "(0x%lx) by %s at", err->borrow.container_type,
+                       err->borrow.container, err->borrow.api);
+      else
+         VG_(snprintf)(title, sizeof title, "Borrowed by %s at",
+                       err->borrow.api);
+      pp_Aux_Stack(title, err->borrow.ec, xml);
+   }
    if (b->known) {
       pp_Aux_Stack("Died at", b->died_ec, xml);
       pp_Aux_Stack("Freed at", b->free_ec, xml);

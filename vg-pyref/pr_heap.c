@@ -126,6 +126,11 @@ static ExeContext* hook_Stack ( ThreadId tid, Bool keep )
    return VG_(make_ExeContext_from_StackTrace)(ips + skip, n);
 }
 
+ExeContext* PR_(stack_outside_preload) ( ThreadId tid )
+{
+   return hook_Stack(tid, True);
+}
+
 /* Counters for --stats=yes. */
 static ULong n_libc_allocs = 0, n_hook_allocs = 0, n_hook_frees = 0;
 static ULong n_slow = 0, n_slow_partial = 0, n_slow_allocator = 0;
@@ -379,6 +384,7 @@ static void* alloc_Libc ( ThreadId tid, SizeT n, SizeT align,
    Addr p;
    if ((SSizeT)n < 0)
       return NULL;   /* absurd size: a bug in the caller, not ours */
+   PR_SETTLE(tid, 0, False);
    p = (Addr)VG_(cli_malloc)(align, n);
    if (p == 0)
       return NULL;
@@ -400,6 +406,7 @@ static void free_Libc ( ThreadId tid, void* vp, PR_Family freed_with )
 
    if (p == 0)
       return;
+   PR_SETTLE(tid, 0, False);
    b = VG_(HT_lookup)(blocks, p);
 
    if (b && b->releasing) {
@@ -525,6 +532,7 @@ UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
 {
    PR_Block* b;
 
+   PR_SETTLE(tid, 0, False);
    if (PR_(n_dying) > 0)
       PR_(objects_sweep)(tid);
    b = VG_(HT_lookup)(blocks, p);
@@ -566,6 +574,7 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
    PR_BlockDesc d;
    Int          q;
 
+   PR_SETTLE(tid, 0, False);
    if (PR_(n_dying) > 0)
       PR_(objects_sweep)(tid);
    b = VG_(HT_lookup)(blocks, p);
@@ -823,6 +832,12 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
    n_slow++;
    if (n_ok == szB)
       return;
+   /* A write of an ob_refcnt whose lone read is held: a Py_INCREF. */
+   if ((szB_rw & PR_ACCESS_WRITE) && PR_(held_read_pending)
+       && PR_(held_read_of)(VG_(get_running_tid)(), a))
+      szB_rw |= PR_ACCESS_INCREF;
+   PR_SETTLE(VG_(get_running_tid)(), a,
+             (szB_rw & (PR_ACCESS_WRITE | PR_ACCESS_DECREF)) != 0);
 
    /* Python objects: a dead one on a free list, or a decrement of a
       freed one's refcount.  A dealloc in progress may have ended. */
@@ -936,6 +951,7 @@ void PR_(heap_print_stats) ( void )
    VG_(dmsg)("pyref: quarantine: %'lu bytes in %'lld blocks; %u pymalloc "
              "arenas\n", queued_bytes, VG_(free_queue_length), n_arenas);
    PR_(objects_print_stats)();
+   PR_(borrow_print_stats)();
 }
 
 void PR_(heap_post_clo_init) ( void )

@@ -96,6 +96,10 @@ extern Bool PR_(python_is_type) ( Addr t );
 /* Is a in CPython's own code (libpython, or the executable that links
    it in)? */
 extern Bool PR_(in_python_code) ( Addr a );
+extern void PR_(python_text_range) ( /*OUT*/Addr* lo, /*OUT*/Addr* hi );
+
+/* Read an aligned word of client memory, if mapped and readable. */
+extern Bool PR_(python_read_word) ( Addr a, /*OUT*/UWord* w );
 
 /* Could a PyObject start off bytes into the block [start, start+size)?
    Its ob_type must be a type whose tp_basicsize fits and whose flags
@@ -264,7 +268,35 @@ extern void PR_(set_alloc_sp_word) ( Addr a );
 #define PR_ACCESS_WRITE  0x10000UL
 #define PR_ACCESS_DECREF 0x20000UL
 #define PR_ACCESS_VALUE  0x40000UL
+#define PR_ACCESS_INCREF 0x80000UL   /* set by the slow path itself */
 #define PR_ACCESS_SIZE_MASK 0xffffUL
+
+/* A stack trace of tid that starts outside the preload (its hooks'
+   and wrappers' frames dropped). */
+extern ExeContext* PR_(stack_outside_preload) ( ThreadId tid );
+
+/*------------------------------------------------------------*/
+/*--- pr_borrow.c                                          ---*/
+/*------------------------------------------------------------*/
+
+/* Who lent an object: for a report. */
+typedef
+   struct {
+      const HChar* api;            /* "PyList_GetItem" ...             */
+      Addr         container;      /* 0 if none                        */
+      HChar        container_type[48];
+      ExeContext*  ec;
+   }
+   PR_BorrowDesc;
+
+extern UInt  PR_(clo_borrow_records);
+extern void  PR_(borrow_init) ( void );
+extern void  PR_(borrow_print_stats) ( void );
+extern UWord PR_(ev_borrow) ( ThreadId tid, UWord api, Addr obj,
+                              Addr container );
+/* The loan of obj in the life whose block serial is serial. */
+extern Bool  PR_(find_borrow) ( Addr obj, ULong serial,
+                                /*OUT*/PR_BorrowDesc* d );
 
 /*------------------------------------------------------------*/
 /*--- pr_objects.c                                         ---*/
@@ -315,7 +347,8 @@ typedef
       Err_ExtraDecref,         /* a decrement of a dead object's refcount*/
       Err_DoubleDealloc,       /* a dead object's refcount reached 0 again*/
       Err_UseAfterDealloc,     /* another access to a dead object        */
-      Err_DeallocStatic        /* a static object's refcount reached 0   */
+      Err_DeallocStatic,       /* a static object's refcount reached 0   */
+      Err_StaleBorrow          /* use of a dead object that was lent     */
    }
    PR_ErrorKind;
 
@@ -323,6 +356,19 @@ extern void PR_(errors_init) ( void );
 extern void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
                                        Bool isWrite,
                                        const PR_BlockDesc* blk );
+/* Hold back a lone read of a dead object's ob_refcnt; settle it at the
+   next pyref event: dropped if the same thread now writes or
+   decrements that ob_refcnt (a = obj, writes), else reported. */
+extern void PR_(hold_refcnt_read) ( ThreadId tid, PR_ErrorKind kind,
+                                    Addr obj, SizeT szB, Long refcnt,
+                                    const PR_BlockDesc* blk );
+extern void PR_(settle_refcnt_read) ( ThreadId tid, Addr a, Bool writes );
+extern Bool PR_(held_read_pending);
+/* Is a read of obj's ob_refcnt by tid held back right now? */
+extern Bool PR_(held_read_of) ( ThreadId tid, Addr obj );
+#define PR_SETTLE(tid, a, w) \
+   do { if (PR_(held_read_pending)) PR_(settle_refcnt_read)(tid, a, w); } \
+   while (0)
 extern void PR_(record_free_error) ( ThreadId tid, PR_ErrorKind kind,
                                      Addr p, PR_Family freed_with,
                                      const PR_BlockDesc* blk );

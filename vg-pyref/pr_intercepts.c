@@ -115,6 +115,7 @@ PR_STUB(pyref_ev_free);
 PR_STUB(pyref_ev_evict);
 PR_STUB(pyref_ev_realloc_size);
 PR_STUB(pyref_ev_arena);
+PR_STUB(pyref_ev_borrow);
 
 #define HIDDEN __attribute__((visibility("hidden")))
 extern unsigned long pyref_ev_alloc(unsigned long fam, void* p,
@@ -125,6 +126,8 @@ extern unsigned long pyref_ev_realloc_size(unsigned long fam,
                                            void* p) HIDDEN;
 extern unsigned long pyref_ev_arena(void* p, unsigned long size,
                                     unsigned long alive) HIDDEN;
+extern unsigned long pyref_ev_borrow(unsigned long api, void* obj,
+                                     void* container) HIDDEN;
 
 /*------------------------------------------------------------*/
 /*--- Allocator hooks                                      ---*/
@@ -386,6 +389,122 @@ static void install_Hooks ( void )
 }
 
 /*------------------------------------------------------------*/
+/*--- The borrowed-reference API                          ---*/
+/*------------------------------------------------------------*/
+
+/* The tool fills its part when it accepts the table. */
+static PR_HookTable hook_table;
+
+/* A borrowed reference handed to code outside CPython (an extension,
+   ctypes): tell the tool, which remembers who lent it.  CPython's own
+   calls are many and never the bug pyref looks for: no event. */
+static void lent ( unsigned long api, void* obj, void* container,
+                   void* caller )
+{
+   unsigned long c = (unsigned long)caller;
+   if (obj == (void*)0 || !hook_table.borrow_events
+       || (c >= hook_table.python_text_lo && c < hook_table.python_text_hi))
+      return;
+   pyref_ev_borrow(api, obj, container);
+}
+
+#define ARG(i) ((i) == 0 ? a0 : (i) == 1 ? a1 : (i) == 2 ? a2 : (void*)0)
+
+#define PR_BORROW_WRAP_0(soname, name, cont)                             \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void);                   \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void)                    \
+   {                                                                     \
+      OrigFn fn;                                                         \
+      void*  r;                                                          \
+      void  *a0 = 0, *a1 = 0, *a2 = 0;                                   \
+      VALGRIND_GET_ORIG_FN(fn);                                          \
+      CALL_FN_W_v(r, fn);                                                \
+      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      return r;                                                          \
+   }
+#define PR_BORROW_WRAP_1(soname, name, cont)                             \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0);               \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0)                \
+   {                                                                     \
+      OrigFn fn;                                                         \
+      void*  r;                                                          \
+      void  *a1 = 0, *a2 = 0;                                            \
+      VALGRIND_GET_ORIG_FN(fn);                                          \
+      CALL_FN_W_W(r, fn, a0);                                            \
+      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      return r;                                                          \
+   }
+#define PR_BORROW_WRAP_2(soname, name, cont)                             \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1);     \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1)      \
+   {                                                                     \
+      OrigFn fn;                                                         \
+      void*  r;                                                          \
+      void  *a2 = 0;                                                     \
+      VALGRIND_GET_ORIG_FN(fn);                                          \
+      CALL_FN_W_WW(r, fn, a0, a1);                                       \
+      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      return r;                                                          \
+   }
+#define PR_BORROW_WRAP_3(soname, name, cont)                             \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1,      \
+                                               void* a2);                \
+   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1,      \
+                                               void* a2)                 \
+   {                                                                     \
+      OrigFn fn;                                                         \
+      void*  r;                                                          \
+      VALGRIND_GET_ORIG_FN(fn);                                          \
+      CALL_FN_W_WWW(r, fn, a0, a1, a2);                                  \
+      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      return r;                                                          \
+   }
+
+/* int PyDict_Next(PyObject *d, Py_ssize_t *ppos, PyObject **pkey,
+                   PyObject **pvalue): lends the key and the value. */
+#define PR_BORROW_WRAP_DICT_NEXT(soname)                                 \
+   long I_WRAP_SONAME_FNNAME_ZU(soname, PyDict_Next)(void* d, void* pos, \
+                                                     void** pk,          \
+                                                     void** pv);         \
+   long I_WRAP_SONAME_FNNAME_ZU(soname, PyDict_Next)(void* d, void* pos, \
+                                                     void** pk,          \
+                                                     void** pv)          \
+   {                                                                     \
+      OrigFn fn;                                                         \
+      long   r;                                                          \
+      void*  caller = __builtin_return_address(0);                       \
+      VALGRIND_GET_ORIG_FN(fn);                                          \
+      CALL_FN_W_WWWW(r, fn, d, pos, pk, pv);                             \
+      if (r) {                                                           \
+         if (pk)                                                         \
+            lent(PR_BORROW_PyDict_Next_key, *pk, d, caller);             \
+         if (pv)                                                         \
+            lent(PR_BORROW_PyDict_Next_value, *pv, d, caller);           \
+      }                                                                  \
+      return r;                                                          \
+   }
+
+#define PR_WRAP_0_NONE(name, cont) PR_BORROW_WRAP_0(NONE, name, cont)
+#define PR_WRAP_1_NONE(name, cont) PR_BORROW_WRAP_1(NONE, name, cont)
+#define PR_WRAP_2_NONE(name, cont) PR_BORROW_WRAP_2(NONE, name, cont)
+#define PR_WRAP_3_NONE(name, cont) PR_BORROW_WRAP_3(NONE, name, cont)
+#define PR_WRAP_0_LIB(name, cont)  PR_BORROW_WRAP_0(libpythonZa, name, cont)
+#define PR_WRAP_1_LIB(name, cont)  PR_BORROW_WRAP_1(libpythonZa, name, cont)
+#define PR_WRAP_2_LIB(name, cont)  PR_BORROW_WRAP_2(libpythonZa, name, cont)
+#define PR_WRAP_3_LIB(name, cont)  PR_BORROW_WRAP_3(libpythonZa, name, cont)
+
+PR_BORROW_APIS_0(PR_WRAP_0_NONE)   /* libpython in the executable */
+PR_BORROW_APIS_1(PR_WRAP_1_NONE)
+PR_BORROW_APIS_2(PR_WRAP_2_NONE)
+PR_BORROW_APIS_3(PR_WRAP_3_NONE)
+PR_BORROW_WRAP_DICT_NEXT(NONE)
+PR_BORROW_APIS_0(PR_WRAP_0_LIB)    /* libpython3.X.so             */
+PR_BORROW_APIS_1(PR_WRAP_1_LIB)
+PR_BORROW_APIS_2(PR_WRAP_2_LIB)
+PR_BORROW_APIS_3(PR_WRAP_3_LIB)
+PR_BORROW_WRAP_DICT_NEXT(libpythonZa)
+
+/*------------------------------------------------------------*/
 /*--- Re-installing the hooks after pre-initialisation     ---*/
 /*------------------------------------------------------------*/
 
@@ -500,12 +619,14 @@ static void pyref_preload_init ( void )
       return;
 
    {
-      static PR_HookTable table;
+      PR_HookTable* t = &hook_table;
+#define table (*t)
       table.stub[PR_EV_ALLOC]        = (unsigned long)pyref_ev_alloc;
       table.stub[PR_EV_FREE]         = (unsigned long)pyref_ev_free;
       table.stub[PR_EV_EVICT]        = (unsigned long)pyref_ev_evict;
       table.stub[PR_EV_REALLOC_SIZE] = (unsigned long)pyref_ev_realloc_size;
       table.stub[PR_EV_ARENA]        = (unsigned long)pyref_ev_arena;
+      table.stub[PR_EV_BORROW]       = (unsigned long)pyref_ev_borrow;
       table.alloc_sp_word = (unsigned long)&pyref_alloc_sp;
       table.type_type     = (unsigned long)PyType_Type;
       {
@@ -522,6 +643,7 @@ static void pyref_preload_init ( void )
       if (VALGRIND_DO_CLIENT_REQUEST_EXPR(0,
              _VG_USERREQ__PYREF_REGISTER_HOOKS, &table, 0, 0, 0, 0) != 1)
          return;
+#undef table
    }
    hooks_wanted = 1;
    install_Hooks();

@@ -70,6 +70,8 @@ static Bool pr_process_cmd_line_option ( const HChar* arg )
 
    if VG_BINT_CLO(arg, "--freelist-vol", PR_(clo_freelist_vol),
                   0, 10LL*1000*1000*1000) {}
+   else if VG_BINT_CLO(arg, "--borrow-records", PR_(clo_borrow_records),
+                       0, 100*1000*1000) {}
    else if VG_STR_CLO(arg, "--keep-stacktraces", tmp_str) {
       if (!parse_Keep_Stacktraces(tmp_str))
          VG_(fmsg_bad_option)(arg, "--keep-stacktraces takes alloc-and-free, "
@@ -95,9 +97,14 @@ static void pr_print_usage ( void )
    VG_(printf)(
 "    --freelist-vol=<number>   volume of freed blocks kept unavailable for\n"
 "                              reuse, to catch late accesses [20000000]\n"
+"    --borrow-records=<number> borrowed references lent to extensions that\n"
+"                              are remembered (one per object, the oldest\n"
+"                              recycled; 0: none), shown as \"Borrowed\" in\n"
+"                              StaleBorrow reports [100000]\n"
 "    --keep-stacktraces=alloc-and-free|alloc|free|none\n"
 "                              stack traces kept for heap blocks, shown as\n"
-"                              \"Allocated at\" and \"Freed at\" [alloc-and-free]\n"
+"                              \"Allocated at\" and \"Freed at\" (for objects:\n"
+"                              \"Died at\") [alloc-and-free]\n"
 "    --unsupported-python=refuse|ignore\n"
 "                              in a CPython pyref does not support: stop the\n"
 "                              program with exit status %d, or run it without\n"
@@ -133,11 +140,20 @@ static Bool pr_handle_client_request ( ThreadId tid, UWord* arg, UWord* ret )
       case _VG_USERREQ__PYREF_REGISTER_HOOKS: {
          const PR_HookTable* t = (const PR_HookTable*)arg[1];
          if (!VG_(am_is_valid_for_client)((Addr)t, sizeof *t,
-                                          VKI_PROT_READ)) {
+                                          VKI_PROT_READ | VKI_PROT_WRITE)) {
             *ret = 0;
             break;
          }
          PR_(register_hooks)(t);
+         {
+            /* The table is client memory: our answer goes there. */
+            PR_HookTable* w = (PR_HookTable*)arg[1];
+            Addr lo, hi;
+            PR_(python_text_range)(&lo, &hi);
+            w->python_text_lo = lo;
+            w->python_text_hi = hi;
+            w->borrow_events  = PR_(clo_borrow_records) > 0;
+         }
          PR_(set_alloc_sp_word)(t->alloc_sp_word);
          PR_(python_set_type_type)(t->type_type);
          PR_(objects_learn_types)(t->types, PR_N_KNOWN_TYPES);
@@ -175,6 +191,7 @@ static void pr_post_clo_init ( void )
 
 static void pr_fini ( Int exitcode )
 {
+   PR_SETTLE(1, 0, False);   /* a dead object's refcount read last */
    if (VG_(clo_stats))
       PR_(heap_print_stats)();
 }
@@ -210,6 +227,7 @@ static void pr_pre_clo_init ( void )
 
    PR_(errors_init)();
    PR_(heap_init)();
+   PR_(borrow_init)();
 }
 
 VG_DETERMINE_INTERFACE_VERSION(pr_pre_clo_init)

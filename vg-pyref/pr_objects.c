@@ -449,6 +449,7 @@ VG_REGPARM(3) void PR_(refcnt_hit) ( Addr a, Addr ld, Long newval )
    if (a != ld || !PR_(python).supported)
       return;
    tid = VG_(get_running_tid)();
+   PR_SETTLE(tid, a, True);
    b   = object_Block(a, &off, &type);
 
    /* Before the sweep, which reads refcounts: this one was just
@@ -562,11 +563,6 @@ static void reborn ( ThreadId tid, PR_Block* b )
    n_reborn++;
 }
 
-/* The last lone read of a dead object's ob_refcnt: a store of 1 right
-   after it is a Py_INCREF (load, add, store), not the free list's
-   _Py_NewReference (a plain store). */
-static struct { ThreadId tid; Addr obj; } last_refcnt_read;
-
 void PR_(dead_object_access) ( ThreadId tid, PR_Block* b, Addr a,
                                SizeT szB, UWord flags, UWord value )
 {
@@ -579,23 +575,28 @@ void PR_(dead_object_access) ( ThreadId tid, PR_Block* b, Addr a,
 
    if (off == 0 && !isWrite && !(flags & PR_ACCESS_DECREF)) {
       /* A read of ob_refcnt alone: the immortality test that starts
-         Py_INCREF and Py_DECREF in 3.12+, or the load of an INCREF's
-         read-modify-write.  One bug, one error: the write, or the
-         decrement, is reported. */
-      last_refcnt_read.tid = tid;
-      last_refcnt_read.obj = obj;
+         Py_INCREF and Py_DECREF in 3.12+, the load of an INCREF's
+         read-modify-write, or a real use (Py_REFCNT).  Held back until
+         we know which (pr_errors.c). */
       n_refcnt_reads++;
+      (void)read_Word(obj, &rc);
+      describe_Object(b, &d);
+      PR_(hold_refcnt_read)(tid, Err_UseAfterDealloc, obj, szB, (Long)rc,
+                            &d);
       return;
    }
    if (off == 0 && isWrite && !(flags & PR_ACCESS_DECREF)) {
-      Bool incref = last_refcnt_read.tid == tid
-                    && last_refcnt_read.obj == obj;
-      if (!incref && (flags & PR_ACCESS_VALUE) && szB == 8 && value == 1) {
+      /* A store of 1 right after a held read of the same ob_refcnt is
+         a Py_INCREF (load, add, store); alone, it is the free list's
+         _Py_NewReference.  (The settle that dropped the held read ran
+         at the top of the slow path, so ask before it: see
+         PR_(held_read_of)'s caller in pr_heap.c.) */
+      if (!(flags & PR_ACCESS_INCREF) && (flags & PR_ACCESS_VALUE)
+          && szB == 8 && value == 1) {
          reborn(tid, b);           /* _Py_NewReference */
          return;
       }
    }
-   last_refcnt_read.obj = 0;
    if (off != 0 && PR_(in_python_code)(VG_(get_IP)(tid))) {
       /* CPython's own free-list code: following and clearing links
          (ob_type for floats, ob_item[0] for tuples, ctx_weakreflist
@@ -638,7 +639,9 @@ Bool PR_(freed_object_decref) ( ThreadId tid, PR_Block* b, Addr a,
    if (!(flags & PR_ACCESS_DECREF)) {
       if (flags & PR_ACCESS_WRITE)
          return False;       /* a Py_INCREF's store: UseAfterFree */
-      n_refcnt_reads++;      /* its load: see dead_object_access */
+      n_refcnt_reads++;      /* a lone read: see dead_object_access */
+      PR_(describe_addr)(a, &d);
+      PR_(hold_refcnt_read)(tid, Err_UseAfterFree, a, szB, (Long)rc, &d);
       return True;
    }
    if (b->obj_off == PR_NO_OBJ)

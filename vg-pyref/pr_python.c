@@ -241,6 +241,17 @@ Bool PR_(in_python_code) ( Addr a )
    return a >= python_text_lo && a < python_text_hi;
 }
 
+void PR_(python_text_range) ( /*OUT*/Addr* lo, /*OUT*/Addr* hi )
+{
+   *lo = python_text_lo;
+   *hi = python_text_hi;
+}
+
+Bool PR_(python_read_word) ( Addr a, /*OUT*/UWord* w )
+{
+   return read_Word(a, w);
+}
+
 /* Is t a type object?  Its own type must be `type' or a metatype
    (a type whose type is `type'). */
 static Bool is_Type ( Addr t )
@@ -293,6 +304,7 @@ void PR_(python_type_name) ( Addr type, /*OUT*/HChar* buf, Int bufsz )
 #define PR_TPFLAGS_MANAGED_WEAKREF (1UL << 3)    /* 3.12+ */
 #define PR_TPFLAGS_MANAGED_DICT    (1UL << 4)    /* 3.11+ */
 #define PR_TPFLAGS_HAVE_GC         (1UL << 14)
+#define PR_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
 
 /* How many bytes an object of a type with these flags has before it in
    its block: the GC header, then the pre-header of managed dict and
@@ -318,9 +330,16 @@ Bool PR_(python_object_fits) ( Addr start, SizeT size, SizeT off,
       return False;
    if (!read_Word(start + off + 8, &type) || !is_Type(type))
       return False;
-   if (!read_Word(type + 32, &basicsize) || off + basicsize > size + 16)
-      return False;
    if (!read_Word(type + PR_TP_FLAGS, &flags) || off != pre_Size(flags))
+      return False;
+   /* Its block holds at least the fixed part (16 bytes of slack: the
+      last granule).  A str is shorter: a compact str keeps its
+      characters where tp_basicsize counts pointers to them. */
+   if (flags & PR_TPFLAGS_UNICODE_SUBCLASS)
+      basicsize = 40;
+   else if (!read_Word(type + 32, &basicsize))
+      return False;
+   if (off + basicsize > size + 16)
       return False;
    if (type_out)
       *type_out = type;

@@ -68,6 +68,7 @@ enum {
    PR_EV_EVICT,          /* (family) -> next evicted block, or 0         */
    PR_EV_REALLOC_SIZE,   /* (family, ptr) -> size, or PR_REALLOC_*       */
    PR_EV_ARENA,          /* (ptr, size, alive) -> 0                      */
+   PR_EV_BORROW,         /* (PR_BORROW_* api, object, container) -> 0    */
    PR_EV_N
 };
 
@@ -83,8 +84,73 @@ typedef
                                        tp_dealloc is instrumented from
                                        the start (0: not exported)     */
       unsigned long preload_text;   /* any address in the preload      */
+      /* Written by the tool when it accepts the table: */
+      unsigned long python_text_lo; /* CPython's own code: its calls of */
+      unsigned long python_text_hi; /*   the borrowing API are not events */
+      unsigned long borrow_events;  /* 0: --borrow-records=0            */
    }
    PR_HookTable;
+
+/* The exported functions of CPython 3.8-3.13 that return a borrowed
+   reference (Doc/data/refcounts.dat of each version, plus those it
+   misses: PyFunction_GetKwDefaults, PyCFunction_GetSelf,
+   PyInterpreterState_GetDict, PyType_GetModule[ByDef],
+   Py_GetConstantBorrowed), by arity: X(name, index of the argument the
+   reference is borrowed from, or -1).  The preload wraps each (those a
+   version lacks are simply never called); PyDict_Next, which lends
+   through its out-parameters, is wrapped on its own.  README.md lists
+   them, and what is not covered. */
+#define PR_BORROW_APIS_0(X)                        \
+   X(PyEval_GetBuiltins, -1)                       \
+   X(PyEval_GetGlobals, -1)                        \
+   X(PyEval_GetLocals, -1)                         \
+   X(PyEval_GetFrame, -1)                          \
+   X(PyImport_GetModuleDict, -1)                   \
+   X(PyThreadState_GetDict, -1)                    \
+   X(PySys_GetXOptions, -1)                        \
+   X(PyErr_Occurred, -1)
+#define PR_BORROW_APIS_1(X)                        \
+   X(PyModule_GetDict, 0)                          \
+   X(PySys_GetObject, -1)                          \
+   X(PyFunction_GetCode, 0)                        \
+   X(PyFunction_GetGlobals, 0)                     \
+   X(PyFunction_GetModule, 0)                      \
+   X(PyFunction_GetDefaults, 0)                    \
+   X(PyFunction_GetKwDefaults, 0)                  \
+   X(PyFunction_GetClosure, 0)                     \
+   X(PyFunction_GetAnnotations, 0)                 \
+   X(PyMethod_Function, 0)                         \
+   X(PyMethod_Self, 0)                             \
+   X(PyInstanceMethod_Function, 0)                 \
+   X(PyWeakref_GetObject, 0)                       \
+   X(PyCFunction_GetSelf, 0)                       \
+   X(PyImport_AddModuleObject, -1)                 \
+   X(PyImport_AddModule, -1)                       \
+   X(PyState_FindModule, -1)                       \
+   X(PyInterpreterState_GetDict, -1)               \
+   X(PyType_GetModule, 0)                          \
+   X(Py_GetConstantBorrowed, -1)
+#define PR_BORROW_APIS_2(X)                        \
+   X(PyList_GetItem, 0)                            \
+   X(PyTuple_GetItem, 0)                           \
+   X(PyDict_GetItem, 0)                            \
+   X(PyDict_GetItemString, 0)                      \
+   X(PyDict_GetItemWithError, 0)                   \
+   X(PyStructSequence_GetItem, 0)                  \
+   X(PyType_GetModuleByDef, 0)
+#define PR_BORROW_APIS_3(X)                        \
+   X(PyDict_SetDefault, 0)
+
+#define PR_BORROW_ID(name, cont) PR_BORROW_##name,
+enum {
+   PR_BORROW_APIS_0(PR_BORROW_ID)
+   PR_BORROW_APIS_1(PR_BORROW_ID)
+   PR_BORROW_APIS_2(PR_BORROW_ID)
+   PR_BORROW_APIS_3(PR_BORROW_ID)
+   PR_BORROW_PyDict_Next_key,
+   PR_BORROW_PyDict_Next_value,
+   PR_BORROW_N
+};
 
 /* Allocator families, as the hooks name them in events. */
 #define PR_FAM_MALLOC     1

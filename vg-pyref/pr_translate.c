@@ -147,6 +147,10 @@ static VG_REGPARM(3) UWord ev_Realloc_Size ( UWord fam, UWord p, UWord u )
 {
    return PR_(ev_realloc_size)(VG_(get_running_tid)(), fam, p);
 }
+static VG_REGPARM(3) UWord ev_Borrow ( UWord api, UWord obj, UWord cont )
+{
+   return PR_(ev_borrow)(VG_(get_running_tid)(), api, obj, cont);
+}
 static VG_REGPARM(3) UWord ev_Arena ( UWord p, UWord len, UWord alive )
 {
    PR_(ev_arena)(p, len, alive != 0);
@@ -160,6 +164,7 @@ static const struct { EventFn fn; const HChar* name; } event_fns[PR_EV_N] = {
    [PR_EV_EVICT]        = { ev_Evict,        "ev_Evict"        },
    [PR_EV_REALLOC_SIZE] = { ev_Realloc_Size, "ev_Realloc_Size" },
    [PR_EV_ARENA]        = { ev_Arena,        "ev_Arena"        },
+   [PR_EV_BORROW]       = { ev_Borrow,       "ev_Borrow"       },
 };
 
 /*------------------------------------------------------------*/
