@@ -360,6 +360,10 @@ static void mark_Live ( Addr p, SizeT n )
 static void mark_Freed ( const PR_Block* b )
 {
    PR_(shadow_set)(b->key, round16(b->size ? b->size : 1), PR_SH_FREED);
+   /* A heap type dies with its block (after its GC header). */
+   PR_(python_forget_type)(b->key);
+   PR_(python_forget_type)(b->key + 16);
+   PR_(python_forget_type)(b->key + 32);
 }
 
 /*------------------------------------------------------------*/

@@ -92,6 +92,8 @@ extern void PR_(python_type_name) ( Addr type, /*OUT*/HChar* buf, Int bufsz );
 
 /* Is t a type object? */
 extern Bool PR_(python_is_type) ( Addr t );
+/* A block at a was freed: if a type object lived there, forget it. */
+extern void PR_(python_forget_type) ( Addr a );
 
 /* Is a in CPython's own code (libpython, or the executable that links
    it in)? */
@@ -320,6 +322,8 @@ extern void PR_(dead_object_access) ( ThreadId tid, PR_Block* b, Addr a,
    through (see pr_objects.c).  True if handled. */
 extern Bool PR_(freed_object_decref) ( ThreadId tid, PR_Block* b, Addr a,
                                        SizeT szB, UWord flags );
+/* A type pyref has not met before: learn its tp_dealloc. */
+extern void PR_(objects_new_type) ( Addr type );
 /* Learn the tp_dealloc of n type objects (0s skipped), from a client
    request: instrumented at once. */
 extern void PR_(objects_learn_types) ( const unsigned long* types, Int n );

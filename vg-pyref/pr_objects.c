@@ -201,6 +201,11 @@ static void learn_Dealloc ( Addr type )
       learn_Code(&dealloc_entries, d);
 }
 
+void PR_(objects_new_type) ( Addr type )
+{
+   learn_Dealloc(type);
+}
+
 void PR_(objects_learn_types) ( const unsigned long* types, Int n )
 {
    Int i;
@@ -297,7 +302,8 @@ static void finish_Dying ( PR_Block* b )
       b->obj_state = PR_ObjNone;
       return;
    }
-   if (!read_Word(obj, &rc) || (Long)rc > 0) {
+   rc = *(UWord*)obj;       /* inside a live block: mapped */
+   if ((Long)rc > 0) {
       b->obj_state = PR_ObjNone;
       b->died_ec   = NULL;
       n_resurrected++;
@@ -315,7 +321,8 @@ static Bool dealloc_Running ( const PR_Dying* e, Addr sp )
 {
    UWord slot;
    if (e->entry_sp != 0)
-      return sp <= e->entry_sp && read_Word(e->entry_sp, &slot)
+      /* entry_sp is on this thread's stack, below its top: mapped. */
+      return sp <= e->entry_sp && (slot = *(UWord*)e->entry_sp, True)
              && slot == e->ret;
    /* Never entered as a function we know: while the decrement's frame
       is live it may yet be; after, we cannot tell (a tail call, an
@@ -361,7 +368,7 @@ void PR_(objects_sweep) ( ThreadId tid )
 /* The live block whose object has its ob_refcnt at a: the object
    starts at the block (0), after the GC header (16) or after the
    3.11+ pre-header (32). */
-static PR_Block* object_Block ( Addr a, /*OUT*/UInt* off,
+static PR_Block* object_Block ( Addr a, Bool strict, /*OUT*/UInt* off,
                                 /*OUT*/Addr* type )
 {
    static const UInt offs[] = { 0, 16, 32 };
@@ -377,15 +384,17 @@ static PR_Block* object_Block ( Addr a, /*OUT*/UInt* off,
          *type = b->obj_type;
          return b;
       }
-      /* The object the block holds: the first offset where one fits,
-         so that a field of an object that happens to look like an
-         object header (a counter, then a type pointer) is not one. */
+      /* When strict (before a report): the object the block holds is
+         the first offset where one fits, so that a field of an object
+         that happens to look like an object header (a counter, then a
+         type pointer) is not taken for one.  A death taken for one
+         wrongly is harmless: its dealloc never starts, it is dropped. */
       if (PR_(python_object_fits)(b->key, b->size, offs[i], type)) {
          Int j;
-         for (j = 0; j < i; j++)
+         for (j = 0; strict && j < i; j++)
             if (PR_(python_object_fits)(b->key, b->size, offs[j], NULL))
                break;
-         if (j < i)
+         if (strict && j < i)
             continue;
          *off = offs[i];
          return b;
@@ -411,14 +420,15 @@ static UInt n_static_seen = 0;
 
 static void check_Static ( ThreadId tid, Addr a )
 {
-   VgSectKind   k = VG_(DebugInfo_sect_kind)(NULL, a);
+   VgSectKind   k;
    UWord        type;
    PR_BlockDesc d;
    UInt         i;
 
-   if (k != Vg_SectData && k != Vg_SectBSS)
-      return;
    if (!read_Word(a + 8, &type) || !PR_(python_is_type)(type))
+      return;
+   k = VG_(DebugInfo_sect_kind)(NULL, a);
+   if (k != Vg_SectData && k != Vg_SectBSS)
       return;
    for (i = 0; i < n_static_seen; i++)
       if (static_seen[i] == a)
@@ -450,7 +460,7 @@ VG_REGPARM(3) void PR_(refcnt_hit) ( Addr a, Addr ld, Long newval )
       return;
    tid = VG_(get_running_tid)();
    PR_SETTLE(tid, a, True);
-   b   = object_Block(a, &off, &type);
+   b   = object_Block(a, newval < 0, &off, &type);
 
    /* Before the sweep, which reads refcounts: this one was just
       stored. */
@@ -502,7 +512,6 @@ VG_REGPARM(3) void PR_(refcnt_hit) ( Addr a, Addr ld, Long newval )
    b->obj_type  = type;
    b->died_ec   = PR_(free_stack)(tid);
    add_Dying(b, tid, VG_(get_SP)(tid), 0, 0);
-   learn_Dealloc(type);
 }
 
 VG_REGPARM(2) void PR_(dealloc_entered) ( Addr obj, Addr sp )
@@ -512,8 +521,9 @@ VG_REGPARM(2) void PR_(dealloc_entered) ( Addr obj, Addr sp )
    UWord    ret;
    Addr     type;
 
-   if (!read_Word(sp, &ret))
+   if (!VG_IS_8_ALIGNED(sp))
       return;
+   ret = *(UWord*)sp;       /* the running thread's stack pointer */
    /* Where this call returns, the dealloc is over: a sweep there marks
       the object dead at once, before the caller's next access. */
    learn_Code(&dealloc_returns, ret);
@@ -531,7 +541,7 @@ VG_REGPARM(2) void PR_(dealloc_entered) ( Addr obj, Addr sp )
       dealloc it deferred; or a dealloc called without a decrement
       (Py_TYPE(op)->tp_dealloc(op) on a fresh object). */
    {
-      PR_Block* b = object_Block(obj, &off, &type);
+      PR_Block* b = object_Block(obj, False, &off, &type);
       if (b == NULL || b->obj_state != PR_ObjDead)
          return;
       n_trashcan++;

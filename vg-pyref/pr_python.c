@@ -252,24 +252,19 @@ Bool PR_(python_read_word) ( Addr a, /*OUT*/UWord* w )
    return read_Word(a, w);
 }
 
-/* Is t a type object?  Its own type must be `type' or a metatype
-   (a type whose type is `type'). */
+/* Is t a type object?  It must be ready (Py_TPFLAGS_READY, as every
+   type in use is), and its own type must be `type' or a metatype (a
+   subclass of type: Py_TPFLAGS_TYPE_SUBCLASS). */
 static Bool is_Type ( Addr t )
 {
-   Addr meta, metameta, flags;
+   Addr meta, flags, meta_flags;
    if (!read_Word(t + 8, &meta))
       return False;
-   /* Every type in use is ready (Py_TPFLAGS_READY, 1 << 12). */
    if (!read_Word(t + 168, &flags) || !(flags & (1UL << 12)))
       return False;
    if (meta == type_type)
       return True;
-   return read_Word(meta + 8, &metameta) && metameta == type_type;
-}
-
-Bool PR_(python_is_type) ( Addr t )
-{
-   return PR_(python).supported && type_type != 0 && is_Type(t);
+   return read_Word(meta + 168, &meta_flags) && (meta_flags & (1UL << 31));
 }
 
 /* tp_name (offset 24 in PyTypeObject, all versions), byte by byte:
@@ -320,26 +315,76 @@ static SizeT pre_Size ( UWord flags )
    return n;
 }
 
+/* What pyref needs of a type, cached: every death asks.  A type is
+   validated (is_Type: readable, ready, its type is `type' or a
+   metatype) once, when it enters the cache; a heap type's entry goes
+   when its block is freed (PR_(python_forget_type)). */
+typedef
+   struct {
+      Addr  type;
+      UWord flags;
+      UWord basicsize;      /* 40 for str (see below) */
+   }
+   PR_TypeInfo;
+
+#define PR_TYPE_CACHE 1024
+static PR_TypeInfo type_cache[PR_TYPE_CACHE];
+static ULong n_type_misses = 0;
+
+static inline UInt type_Slot ( Addr t )
+{
+   return (UInt)(t >> 4) & (PR_TYPE_CACHE - 1);
+}
+
+static const PR_TypeInfo* type_Info ( Addr t )
+{
+   PR_TypeInfo* e = &type_cache[type_Slot(t)];
+   UWord flags, basicsize;
+   if (e->type == t && t != 0)
+      return e;
+   n_type_misses++;
+   if (!is_Type(t) || !read_Word(t + PR_TP_FLAGS, &flags))
+      return NULL;
+   /* A compact str keeps its characters where tp_basicsize counts
+      pointers to them: its fixed part is 40 bytes. */
+   if (flags & PR_TPFLAGS_UNICODE_SUBCLASS)
+      basicsize = 40;
+   else if (!read_Word(t + 32, &basicsize))
+      return NULL;
+   e->type = t; e->flags = flags; e->basicsize = basicsize;
+   PR_(objects_new_type)(t);
+   return e;
+}
+
+Bool PR_(python_is_type) ( Addr t )
+{
+   return PR_(python).supported && type_type != 0 && type_Info(t) != NULL;
+}
+
+void PR_(python_forget_type) ( Addr a )
+{
+   PR_TypeInfo* e = &type_cache[type_Slot(a)];
+   if (e->type == a)
+      e->type = 0;
+}
+
 Bool PR_(python_object_fits) ( Addr start, SizeT size, SizeT off,
                                /*OUT*/Addr* type_out )
 {
-   Addr type, basicsize, flags;
+   const PR_TypeInfo* ti;
+   Addr type;
    if (!PR_(python).supported || type_type == 0)
       return False;
    if ((off == 32 && PR_(python).minor < 11) || off + 16 > size)
       return False;
-   if (!read_Word(start + off + 8, &type) || !is_Type(type))
-      return False;
-   if (!read_Word(type + PR_TP_FLAGS, &flags) || off != pre_Size(flags))
+   /* Inside a heap block pyref knows: mapped. */
+   type = *(Addr*)(start + off + 8);
+   ti   = type_Info(type);
+   if (ti == NULL || off != pre_Size(ti->flags))
       return False;
    /* Its block holds at least the fixed part (16 bytes of slack: the
-      last granule).  A str is shorter: a compact str keeps its
-      characters where tp_basicsize counts pointers to them. */
-   if (flags & PR_TPFLAGS_UNICODE_SUBCLASS)
-      basicsize = 40;
-   else if (!read_Word(type + 32, &basicsize))
-      return False;
-   if (off + basicsize > size + 16)
+      last granule). */
+   if (off + ti->basicsize > size + 16)
       return False;
    if (type_out)
       *type_out = type;
