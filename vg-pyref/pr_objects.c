@@ -51,21 +51,27 @@
          - a store of 1 into ob_refcnt is the free list handing the
            object out again (_Py_NewReference): it is alive again,
            with a new "allocated at" stack (a rebirth);
-         - reads of its first words by CPython's own code are the
-           free list following its links (ob_type for floats,
-           ob_item[0] for tuples ...), and a store of a type into
-           ob_type is _PyObject_Init re-initialising it (3.13 sets
-           ob_type before ob_refcnt): neither is reported;
+         - a store of 1 right after a held read of it is a Py_INCREF
+           of the dead object (reported), not a rebirth;
+         - any other access by CPython's own code (its free-list code
+           follows and clears links: ob_type for floats, ob_item[0] for
+           tuples, ctx_weakreflist for contexts; it fills fields before
+           _Py_NewReference: MemoryError's args, 3.13's ob_type) is let
+           through;
+         - a read of ob_refcnt alone is held back (pr_errors.c): it may
+           start a Py_INCREF or Py_DECREF (3.12+ tests for immortality
+           first), reported as such;
          - a decrement of ob_refcnt is an ExtraDecref (or, if someone
            had raised it to 1 again, a DoubleDealloc);
-         - anything else is a UseAfterDealloc.
+         - anything else, from outside CPython, is a UseAfterDealloc.
       Only dead objects are watched this way, so the common case (a
       live object) costs nothing more than the heap check.
 
    3. When is a dealloc finished?  Its own code, its free-list code
       and the allocator touch the dying object legitimately, so it is
-      marked only afterwards.  pyref learns each type's tp_dealloc the
-      first time an object of the type dies, and instruments its entry
+      marked only afterwards.  pyref learns each type's tp_dealloc when
+      it first meets the type (the commonest types' at start-up, from
+      the preload), and instruments its entry
       [PR_(dealloc_entered)]: the stack pointer there and the return
       address it points to identify the call.  The dealloc is over
       once the thread runs above that frame, or the return-address
