@@ -86,7 +86,6 @@ typedef
       Long         refcnt;     /*   its ob_refcnt at the time          */
       Bool         lent;       /* the object had been lent: borrow     */
       PR_BorrowDesc borrow;
-      PR_ErrorKind was;        /* StaleBorrow: the kind it would have  */
       PR_BlockDesc blk;
    }
    PR_Error;
@@ -109,23 +108,20 @@ static PR_ErrorKind attach_Borrow ( PR_ErrorKind kind, PR_Error* err )
       return kind;
    if (kind == Err_UseAfterFree && b->state != PR_BlockFreed)
       return kind;
-   obj = err->obj ? err->obj
-         : b->obj_off != PR_NO_OBJ ? b->start + b->obj_off : 0;
+   obj = err->obj;
    if (obj == 0) {
-      static const UInt offs[] = { 0, 16, 32 };
-      Int i;
-      for (i = 0; i < 3 && obj == 0; i++)
-         if (PR_(python_object_fits)(b->start, b->size, offs[i], NULL))
-            obj = b->start + offs[i];
+      UInt off = b->obj_off != PR_NO_OBJ
+                 ? b->obj_off
+                 : PR_(python_object_offset)(b->start, b->size, NULL);
+      if (off != PR_NO_OBJ)
+         obj = b->start + off;
    }
    if (obj == 0 || !PR_(find_borrow)(obj, b->serial, &err->borrow))
       return kind;
    err->lent = True;
    err->obj  = obj;
-   if (kind == Err_UseAfterFree || kind == Err_UseAfterDealloc) {
-      err->was = kind;
+   if (kind == Err_UseAfterFree || kind == Err_UseAfterDealloc)
       return Err_StaleBorrow;
-   }
    return kind;
 }
 

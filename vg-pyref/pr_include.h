@@ -110,6 +110,11 @@ extern Bool PR_(python_read_word) ( Addr a, /*OUT*/UWord* w );
 extern Bool PR_(python_object_fits) ( Addr start, SizeT size, SizeT off,
                                       /*OUT*/Addr* type_out );
 
+/* Where the object a block holds starts in it: the first offset (0,
+   16, 32) where one fits, or PR_NO_OBJ.  *type gets its type. */
+extern UInt PR_(python_object_offset) ( Addr start, SizeT size,
+                                        /*OUT*/Addr* type );
+
 /* The Python type name of the object a block holds, or "". */
 extern void PR_(python_type_in_block) ( Addr start, SizeT size,
                                         /*OUT*/HChar* buf, Int bufsz );

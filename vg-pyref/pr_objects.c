@@ -114,14 +114,6 @@ static ULong n_deaths = 0, n_parked = 0, n_reborn = 0, n_resurrected = 0;
 static ULong n_link_reads = 0, n_dropped = 0, n_trashcan = 0;
 static ULong n_refcnt_reads = 0;
 
-static Bool read_Word ( Addr a, /*OUT*/UWord* w )
-{
-   if (!VG_IS_8_ALIGNED(a)
-       || !VG_(am_is_valid_for_client)(a, sizeof(UWord), VKI_PROT_READ))
-      return False;
-   *w = *(UWord*)a;
-   return True;
-}
 
 /*------------------------------------------------------------*/
 /*--- The tp_dealloc functions pyref instruments           ---*/
@@ -203,7 +195,7 @@ static void learn_Code ( PR_AddrSet* s, Addr a )
 static void learn_Dealloc ( Addr type )
 {
    UWord d;
-   if (read_Word(type + PR_TP_DEALLOC, &d))
+   if (PR_(python_read_word)(type + PR_TP_DEALLOC, &d))
       learn_Code(&dealloc_entries, d);
 }
 
@@ -431,7 +423,7 @@ static void check_Static ( ThreadId tid, Addr a )
    PR_BlockDesc d;
    UInt         i;
 
-   if (!read_Word(a + 8, &type) || !PR_(python_is_type)(type))
+   if (!PR_(python_read_word)(a + 8, &type) || !PR_(python_is_type)(type))
       return;
    k = VG_(DebugInfo_sect_kind)(NULL, a);
    if (k != Vg_SectData && k != Vg_SectBSS)
@@ -595,7 +587,7 @@ void PR_(dead_object_access) ( ThreadId tid, PR_Block* b, Addr a,
          read-modify-write, or a real use (Py_REFCNT).  Held back until
          we know which (pr_errors.c). */
       n_refcnt_reads++;
-      (void)read_Word(obj, &rc);
+      (void)PR_(python_read_word)(obj, &rc);
       describe_Object(b, &d);
       PR_(hold_refcnt_read)(tid, Err_UseAfterDealloc, obj, szB, (Long)rc,
                             &d);
@@ -623,7 +615,7 @@ void PR_(dead_object_access) ( ThreadId tid, PR_Block* b, Addr a,
       return;
    }
 
-   (void)read_Word(obj, &rc);
+   (void)PR_(python_read_word)(obj, &rc);
    if (off == 0 && (flags & PR_ACCESS_DECREF))
       kind = (Long)rc == 1 ? Err_DoubleDealloc : Err_ExtraDecref;
    else
@@ -650,7 +642,8 @@ Bool PR_(freed_object_decref) ( ThreadId tid, PR_Block* b, Addr a,
       if (a == b->key + offs[i]
           && PR_(python_object_fits)(b->key, b->size, offs[i], NULL))
          off = offs[i];
-   if (off == PR_NO_OBJ || a != b->key + off || !read_Word(a, &rc))
+   if (off == PR_NO_OBJ || a != b->key + off
+       || !PR_(python_read_word)(a, &rc))
       return False;
    if (!(flags & PR_ACCESS_DECREF)) {
       if (flags & PR_ACCESS_WRITE)

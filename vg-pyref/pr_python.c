@@ -329,7 +329,6 @@ typedef
 
 #define PR_TYPE_CACHE 1024
 static PR_TypeInfo type_cache[PR_TYPE_CACHE];
-static ULong n_type_misses = 0;
 
 static inline UInt type_Slot ( Addr t )
 {
@@ -342,7 +341,6 @@ static const PR_TypeInfo* type_Info ( Addr t )
    UWord flags, basicsize;
    if (e->type == t && t != 0)
       return e;
-   n_type_misses++;
    if (!is_Type(t) || !read_Word(t + PR_TP_FLAGS, &flags))
       return NULL;
    /* A compact str keeps its characters where tp_basicsize counts
@@ -391,20 +389,23 @@ Bool PR_(python_object_fits) ( Addr start, SizeT size, SizeT off,
    return True;
 }
 
+UInt PR_(python_object_offset) ( Addr start, SizeT size, /*OUT*/Addr* type )
+{
+   static const UInt offsets[] = { 0, 16, 32 };
+   Int i;
+   for (i = 0; i < sizeof offsets / sizeof offsets[0]; i++)
+      if (PR_(python_object_fits)(start, size, offsets[i], type))
+         return offsets[i];
+   return PR_NO_OBJ;
+}
+
 void PR_(python_type_in_block) ( Addr start, SizeT size,
                                  /*OUT*/HChar* buf, Int bufsz )
 {
-   static const SizeT offsets[] = { 0, 16, 32 };
-   Int  i;
    Addr type;
-
    buf[0] = 0;
-   for (i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
-      if (PR_(python_object_fits)(start, size, offsets[i], &type)) {
-         PR_(python_type_name)(type, buf, bufsz);
-         return;
-      }
-   }
+   if (PR_(python_object_offset)(start, size, &type) != PR_NO_OBJ)
+      PR_(python_type_name)(type, buf, bufsz);
 }
 
 /*--------------------------------------------------------------------*/
