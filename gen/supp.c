@@ -52,7 +52,7 @@
 /* Valgrind aborts (an assertion, not a message) on a line this long. */
 #define LINE_MAX_CHARS 100000
 
-/* --- Small helpers ---------------------------------------------------- */
+/* --- Small helpers ------------------------------------------------------- */
 
 static char *
 dup_range(const char *s, size_t n)
@@ -125,7 +125,7 @@ is_space(int c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* --- Entries and files -------------------------------------------------- */
+/* --- Entries and files --------------------------------------------------- */
 
 /**
  * gs_supp_new:
@@ -363,7 +363,7 @@ gs_suppfile_append(gs_suppfile_t *file, gs_supp_t *supp)
     return 0;
 }
 
-/* --- Reading ------------------------------------------------------------ */
+/* --- Reading ------------------------------------------------------------- */
 
 /* The reader's state between lines. */
 typedef enum {
@@ -744,7 +744,7 @@ gs_supp_read_file(const char *path, gs_suppfile_t *out, char **message)
     return st;
 }
 
-/* --- Writing ------------------------------------------------------------ */
+/* --- Writing ------------------------------------------------------------- */
 
 static void
 write_inner(FILE *fp, const gs_supp_t *supp, size_t before)
@@ -853,7 +853,7 @@ gs_suppfile_write(FILE *fp, const gs_suppfile_t *file)
     return ferror(fp) ? -1 : 0;
 }
 
-/* --- Comparing ------------------------------------------------------------ */
+/* --- Comparing ----------------------------------------------------------- */
 
 static int
 cmp_str(const char *a, const char *b)
