@@ -112,6 +112,8 @@ typedef struct {
     char *libpython;            /* its name, when shared */
     int stripped;               /* no .symtab in the code that runs */
     char *debug_file;           /* its symbols elsewhere, or NULL */
+    char *code_glob;            /* "*\/" and the name of the file that
+                                   holds the code (executable or libpython) */
 } pyinfo_t;
 
 static void
@@ -125,6 +127,7 @@ free_pyinfo(pyinfo_t *pi)
     free(pi->cc);
     free(pi->libpython);
     free(pi->debug_file);
+    free(pi->code_glob);
 }
 
 static void
@@ -534,6 +537,18 @@ inspect(gs_state_t *st, pyinfo_t *pi)
         free(dummy);
     }
     pi->stripped = !symtab;
+    {
+        const char *code = lib != NULL ? lib : pi->executable;
+        const char *base = strrchr(code, '/');
+
+        base = base != NULL ? base + 1 : code;
+        pi->code_glob = malloc(strlen(base) + 3);
+        if (pi->code_glob == NULL) {
+            free(lib);
+            return GS_EXIT_MEM;
+        }
+        sprintf(pi->code_glob, "*/%s", base);
+    }
     /* Valgrind finds the symbols of a stripped file in
        /usr/lib/debug/.build-id/ (Debian's python3.X-dbg, -dbgsym). */
     if (pi->stripped && build_id[0] != '\0') {
@@ -788,6 +803,29 @@ gs_for_python(gs_state_t *st)
                          pi.debug_file != NULL ? pi.debug_file : "") < 0) {
         rc = GS_EXIT_MEM;
         goto done;
+    }
+    /* Valgrind names the functions of a stripped interpreter here only
+       because its debug file is installed: write its frames as a machine
+       without that file shows them, which matches on both. */
+    if (pi.stripped && pi.debug_file != NULL) {
+        const char **p = realloc((void *)st->obj_only,
+                                 (st->n_obj_only + 1) * sizeof(char *));
+
+        if (p == NULL) {
+            rc = GS_EXIT_MEM;
+            goto done;
+        }
+        st->obj_only = p;
+        st->obj_only[st->n_obj_only++] = pi.code_glob;
+        if (gs_state_note(st, &st->python_info, &st->n_python_info,
+                          "Frames:   in %s as obj: lines, one per address "
+                          "(--obj-only): its debug", pi.code_glob) < 0
+            || gs_state_note(st, &st->python_info, &st->n_python_info,
+                             "          file is installed here, but may not "
+                             "be where this file is used") < 0) {
+            rc = GS_EXIT_MEM;
+            goto done;
+        }
     }
     if ((rc = find_tests(st, &tests, &n_tests)) != GS_EXIT_OK) {
         goto done;

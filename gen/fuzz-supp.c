@@ -112,7 +112,36 @@ make_error(const gs_supp_t *supp, int fill, made_error_t *m)
         if (f->kind == GS_LOC_DOTS) {
             continue;
         }
-        name = fill_glob(f->name, fill);
+        if (f->kind == GS_LOC_SRC) {
+            /* src:FILE[:LINE]: the file is a glob, the line is the
+               digits after the first ':' (Valgrind's reading). */
+            char *colon = strchr(f->name, ':');
+            char *file = malloc(strlen(f->name) + 1);
+
+            if (file == NULL) {
+                free_made(m);
+                return 0;
+            }
+            strcpy(file, f->name);
+            if (colon != NULL) {
+                const char *d = colon + 1;
+
+                file[colon - f->name] = '\0';
+                if (strspn(d, "0123456789") > 9) {
+                    free(file);
+                    free_made(m);
+                    return 0;
+                }
+                for (; *d >= '0' && *d <= '9'; d++) {
+                    o->line = o->line * 10 + (unsigned long)(*d - '0');
+                }
+            }
+            name = fill_glob(file, fill);
+            free(file);
+        }
+        else {
+            name = fill_glob(f->name, fill);
+        }
         if (name == NULL) {
             free_made(m);
             return 0;
@@ -125,19 +154,6 @@ make_error(const gs_supp_t *supp, int fill, made_error_t *m)
             o->obj = name;
         }
         else {
-            char *colon = strchr(name, ':');
-
-            if (colon != NULL) {
-                *colon = '\0';
-                o->line = strtoul(colon + 1, NULL, 10);
-                /* Only plain digits name a line the way Valgrind reads
-                   it; anything else leaves the error unmatched. */
-                if (strspn(colon + 1, "0123456789") != strlen(colon + 1)
-                    || strlen(colon + 1) > 9) {
-                    free_made(m);
-                    return 0;
-                }
-            }
             o->file = name;
         }
         n++;

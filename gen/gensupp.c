@@ -15,44 +15,54 @@
  *     "match-leak-kinds: possible"; Pyref's kinds are their own, with
  *     "type: NAME" when the error names a Python type).  Demangled C++
  *     names, which a fun: line cannot match, become obj: lines.
- *  2. Generalisation (unless --exact).  obj: paths lose their folder and
- *     their version numbers: /root/.pyenv/versions/3.8.18/lib/
- *     libpython3.8.so.1.0 becomes *\/libpython3.*.so*, libc.so.6 becomes
- *     *\/libc.so*, the interpreter /usr/bin/python3.11 becomes
- *     *\/bin/python3.11, a stdlib extension *\/lib-dynload/
- *     _json.cpython-*.so.  A run of frames without a function name in the
- *     same object (a stripped executable such as Debian's python3.11,
- *     whose depth differs from run to run) becomes one obj: line and
- *     "...".  Stacks are cut at --max-frames lines.
+ *  2. Generalisation.  With --obj-only GLOB, frames in those objects are
+ *     written as Valgrind shows them when it has no symbols for them (a
+ *     stripped interpreter on a machine without its debug file): one obj:
+ *     line per code address, inlined calls folded.  Unless --exact, obj:
+ *     paths lose their folder and their version numbers:
+ *     /root/.pyenv/versions/3.8.18/lib/libpython3.8.so.1.0 becomes
+ *     *\/libpython3.*.so*, libc.so.6 becomes *\/libc.so*, the interpreter
+ *     /usr/bin/python3.11 becomes *\/bin/python3.11, a stdlib extension
+ *     *\/lib-dynload/_json.cpython-*.so.  Stacks are cut at --max-frames
+ *     lines.
  *  3. Clusters.  Instances of the same tool, kind and extra lines whose
  *     first --min-frames frames (N, default 6) are the same are taken as
  *     one error seen several times: on other call paths, in other runs.
- *  4. Merge.  A cluster's pattern is its first N frames followed by what
- *     all its instances share after them, in order, with "..." where they
- *     differ (a longest common subsequence, instance by instance); where
- *     they part for good, the pattern ends (Valgrind matches prefixes).
+ *     A run of obj: lines of one object (a stripped executable, whose
+ *     depth there differs from run to run) counts as one frame here.
+ *  4. Merge.  A cluster's pattern is what all its instances share, in
+ *     order, with "..." where they differ (a longest common subsequence,
+ *     instance by instance); where they part for good, the pattern ends
+ *     (Valgrind matches prefixes).  It starts with their N common frames.
  *  5. Minimise.  The entry is the shortest prefix of that pattern, at
  *     least N frames long, that matches no error of the --exclude reports
  *     (seeded bugs, which a suppression must never hide).  Without
  *     --exclude that is the first N frames.  If even the whole pattern
  *     matches an excluded error, the cluster is split into its instances,
  *     each minimised alike; an instance that cannot be told apart from an
- *     excluded error is left out, with a warning.
+ *     excluded error is left out, with a warning.  Valgrind counts errors
+ *     of one kind with the same four innermost code addresses as one, and
+ *     decides at the first whether it is suppressed: an excluded error
+ *     that shares them with a suppressed one is hidden in a run that meets
+ *     the suppressed one first, which is warned about.
  *  6. Deduplicate and subsume.  Equal entries become one; an entry that a
  *     more general one covers (gs_supp_covers(): "...", globs, leak-kind
  *     sets) is dropped.  Entries of --merge FILE are kept as they are
  *     (name, comments), and new entries that they cover are dropped.
  *  7. Names and order.  A new entry is named
- *     <tool>-<Kind>-<first function>-<hash>, the hash (FNV-1a, 8 hex
- *     digits, more on a collision) being that of the entry's content: a
- *     name changes only when the entry does, which keeps Valgrind's
- *     name-keyed <suppcounts> comparable across versions of the file.
- *     Entries are sorted by tool, kind, frames; the file starts with a
- *     header saying where it comes from (the command, Valgrind's version,
- *     the tool, the runs, the interpreter when for-python made it).
+ *     <tool>-<Kind>-<function>-<hash>: the first function that is not an
+ *     allocator or refcount helper, and the hash (FNV-1a, 8 hex digits,
+ *     more on a collision) of the entry's content: a name changes only
+ *     when the entry does, which keeps Valgrind's name-keyed <suppcounts>
+ *     comparable across versions of the file.  Entries are sorted by
+ *     tool, kind, frames; the file starts with a header saying where it
+ *     comes from (the command, Valgrind's version, the tool, the runs, the
+ *     interpreter when for-python made it).
  *
  * pyref-gensupp usage SUPP REPORT.xml... adds up the <suppcounts> of
- * runs made with SUPP and lists each entry as fired or dead.
+ * runs made with SUPP and lists each entry as fired or dead; match SUPP
+ * REPORT.xml... says which entry would suppress each error (judged alone,
+ * with gs_supp_matches()); check SUPP... reads files as Valgrind would.
  * for-python (forpython.c) makes the reports and calls gs_from_xml().
  */
 
@@ -666,6 +676,91 @@ make_inst(gs_state_t *st, const gs_input_t *in, const gs_error_t *e,
     return 1;
 }
 
+/* Is @obj one of the --obj-only objects? */
+static int
+obj_only(const gs_state_t *st, const char *obj)
+{
+    size_t i;
+
+    for (i = 0; obj != NULL && i < st->n_obj_only; i++) {
+        if (gs_glob_match(st->obj_only[i], obj)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* --obj-only: the frames in those objects as Valgrind shows them when it
+   has no symbols for them (a stripped executable on a machine without
+   its debug file): one obj: line per address, inlined calls folded.
+   Returns 0, or -1 when out of memory. */
+static int
+apply_obj_only(const gs_state_t *st, inst_t *inst)
+{
+    const gs_stack_t *stack = &inst->error->stack;
+    gs_supp_t *p = inst->pat, *q;
+    gs_obs_frame_t *obs;
+    const char *prev_ip = NULL;
+    size_t i, n = 0;
+    int prev_oo = 0, any = 0;
+
+    if (st->n_obj_only == 0 || stack->n_frames == 0
+        || stack->n_frames != p->n_frames) {
+        return 0;
+    }
+    for (i = 0; i < stack->n_frames && !any; i++) {
+        any = obj_only(st, stack->frames[i].obj);
+    }
+    if (!any) {
+        return 0;
+    }
+    q = gs_supp_new();
+    obs = calloc(stack->n_frames, sizeof(gs_obs_frame_t));
+    if (q == NULL || obs == NULL) {
+        gs_supp_free(q);
+        free(obs);
+        return -1;
+    }
+    for (i = 0; i < stack->n_frames; i++) {
+        const gs_frame_t *f = &stack->frames[i];
+        int oo = obj_only(st, f->obj), r;
+
+        if (oo && prev_oo && f->ip != NULL && prev_ip != NULL
+            && strcmp(f->ip, prev_ip) == 0) {
+            continue;           /* an inlined call at the same address */
+        }
+        if (oo) {
+            r = gs_supp_add_frame(q, GS_LOC_OBJ, f->obj);
+            obs[n].obj = f->obj;
+        }
+        else {
+            r = gs_supp_add_frame(q, p->frames[i].kind, p->frames[i].name);
+            obs[n] = inst->obs[i];
+        }
+        if (r < 0) {
+            gs_supp_free(q);
+            free(obs);
+            return -1;
+        }
+        n++;
+        prev_ip = f->ip;
+        prev_oo = oo;
+    }
+    q->tools = p->tools;
+    q->kind = p->kind;
+    q->extra = p->extra;
+    q->n_extra = p->n_extra;
+    p->tools = p->kind = NULL;
+    p->extra = NULL;
+    p->n_extra = 0;
+    gs_supp_free(p);
+    inst->pat = q;
+    free(inst->obs);
+    inst->obs = obs;
+    inst->n_obs = n;
+    return 0;
+}
+
 static gs_obs_error_t
 obs_of(const inst_t *inst, char *tool_buf, size_t tool_size)
 {
@@ -1189,6 +1284,75 @@ warn_unsafe(const gs_state_t *st, const inst_t *inst, const inst_t *hit)
         hit->in->path, hit->error->xml_line);
 }
 
+/* Valgrind takes two errors of one kind whose four innermost code
+   addresses are the same for one error (m_errormgr.c compares them at
+   Vg_MedRes), and decides at its first occurrence whether it is
+   suppressed.  Do @a and @b share them?  (Inlined calls share their
+   caller's address; errors without <ip>s are never the same.) */
+static int
+same_context(const inst_t *a, const inst_t *b)
+{
+    const gs_stack_t *sa = &a->error->stack, *sb = &b->error->stack;
+    const char *pa = NULL, *pb = NULL;
+    size_t i = 0, j = 0;
+    int groups = 0;
+
+    if (strcmp(a->pat->tools, b->pat->tools) != 0
+        || strcmp(a->pat->kind, b->pat->kind) != 0) {
+        return 0;
+    }
+    while (groups < 4) {
+        while (i < sa->n_frames && pa != NULL && sa->frames[i].ip != NULL
+               && strcmp(sa->frames[i].ip, pa) == 0) {
+            i++;
+        }
+        while (j < sb->n_frames && pb != NULL && sb->frames[j].ip != NULL
+               && strcmp(sb->frames[j].ip, pb) == 0) {
+            j++;
+        }
+        if (i == sa->n_frames || j == sb->n_frames) {
+            return i == sa->n_frames && j == sb->n_frames;
+        }
+        pa = sa->frames[i].ip;
+        pb = sb->frames[j].ip;
+        if (pa == NULL || pb == NULL || strcmp(pa, pb) != 0) {
+            return 0;
+        }
+        groups++;
+    }
+    return 1;
+}
+
+/* Warn about each excluded error that entry @e does not match but that
+   Valgrind would still suppress when an error of [lo, hi) comes first. */
+static void
+warn_same_context(const gs_state_t *st, const gs_supp_t *e,
+                  const inst_t *insts, size_t lo, size_t hi,
+                  const inst_t *negs, size_t n_negs)
+{
+    size_t i, k;
+    char tool[64];
+
+    for (i = 0; i < n_negs; i++) {
+        gs_obs_error_t o = obs_of(&negs[i], tool, sizeof(tool));
+
+        if (gs_supp_matches(e, &o)) {
+            continue;
+        }
+        for (k = lo; k < hi; k++) {
+            if (same_context(&insts[k], &negs[i])) {
+                say(st, "%s:%ld: warning: this excluded error has the four "
+                    "innermost addresses of the suppressed error at "
+                    "%s:%ld; Valgrind counts the two as one, so a run that "
+                    "meets that one first hides this one too",
+                    negs[i].in->path, negs[i].error->xml_line,
+                    insts[k].in->path, insts[k].error->xml_line);
+                break;
+            }
+        }
+    }
+}
+
 /* One entry per instance of cluster [lo, hi), each minimised alone. */
 static int
 split_cluster(gs_state_t *st, inst_t *insts, size_t lo, size_t hi,
@@ -1209,6 +1373,7 @@ split_cluster(gs_state_t *st, inst_t *insts, size_t lo, size_t hi,
             warn_unsafe(st, &insts[k], hit);
             continue;
         }
+        warn_same_context(st, e, insts, k, k + 1, negs, n_negs);
         if (entries_push(out, e, NULL, st->n_inputs) < 0) {
             return -1;
         }
@@ -1268,6 +1433,7 @@ make_entries(gs_state_t *st, inst_t *insts, size_t n, const inst_t *negs,
             }
         }
         else {
+            warn_same_context(st, e, insts, lo, hi, negs, n_negs);
             if (entries_push(out, e, NULL, st->n_inputs) < 0) {
                 return -1;
             }
@@ -1340,17 +1506,54 @@ subsume(gs_state_t *st, entry_list_t *list)
 
 /* --- Names, comments, the file ------------------------------------------- */
 
-/* The function (or object) part of a name: [A-Za-z0-9_.], at most 40. */
+/* Functions that say little about where an error comes from: allocators,
+   refcount helpers, Valgrind's names for unknown frames.  A name takes
+   the first function of the entry that is not one of these. */
+static int
+plumbing(const char *fn)
+{
+    static const char *const names[] = {
+        "malloc", "calloc", "realloc", "free", "memalign", "posix_memalign",
+        "aligned_alloc", "_Znwm", "_Znam", "_ZdlPv", "_ZdaPv",
+        "PyMem_Malloc", "PyMem_Calloc", "PyMem_Realloc", "PyMem_Free",
+        "PyMem_RawMalloc", "PyMem_RawCalloc", "PyMem_RawRealloc",
+        "PyMem_RawFree", "PyObject_Malloc", "PyObject_Calloc",
+        "PyObject_Realloc", "PyObject_Free", "_PyObject_Malloc",
+        "_PyObject_Calloc", "_PyObject_Realloc", "_PyObject_Free",
+        "_PyMem_RawMalloc", "_PyMem_RawFree", "pymalloc_alloc",
+        "pymalloc_free", "pymalloc_realloc", "address_in_range",
+        "Py_INCREF", "Py_DECREF", "Py_XINCREF", "Py_XDECREF", "_Py_INCREF",
+        "_Py_DECREF", "_Py_XINCREF", "_Py_XDECREF", "_Py_Dealloc",
+        "Py_SETREF", "Py_XSETREF", "Py_CLEAR", "_Py_NewReference",
+        "UnknownInlinedFun", "(below main)",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(fn, names[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The function (or object) part of a name: [A-Za-z0-9_.], at most 40,
+   without GCC's clone suffixes (.lto_priv.0, .constprop.3, .isra.0,
+   .part.1, .cold). */
 static void
 name_part(const gs_supp_t *e, char out[48])
 {
     const char *src = NULL;
-    size_t i, k = 0;
+    size_t i, k = 0, n;
+    int pass;
 
-    for (i = 0; i < e->n_frames && src == NULL; i++) {
-        if (e->frames[i].kind == GS_LOC_FUN
-            && strpbrk(e->frames[i].name, "*?") == NULL) {
-            src = e->frames[i].name;
+    for (pass = 0; pass < 2 && src == NULL; pass++) {
+        for (i = 0; i < e->n_frames && src == NULL; i++) {
+            if (e->frames[i].kind == GS_LOC_FUN
+                && strpbrk(e->frames[i].name, "*?") == NULL
+                && (pass == 1 || !plumbing(e->frames[i].name))) {
+                src = e->frames[i].name;
+            }
         }
     }
     for (i = 0; i < e->n_frames && src == NULL; i++) {
@@ -1359,8 +1562,22 @@ name_part(const gs_supp_t *e, char out[48])
             src = src != NULL ? src + 1 : e->frames[i].name;
         }
     }
-    for (; src != NULL && *src != '\0' && k < 40; src++) {
-        unsigned char c = (unsigned char)*src;
+    n = src != NULL ? strlen(src) : 0;
+    if (src != NULL && e->frames[0].kind == GS_LOC_FUN) {
+        static const char *const clones[] = {
+            ".lto_priv.", ".constprop.", ".isra.", ".part.", ".cold"
+        };
+        const char *dot;
+
+        for (i = 0; i < sizeof(clones) / sizeof(clones[0]); i++) {
+            dot = strstr(src, clones[i]);
+            if (dot != NULL && dot > src && (size_t)(dot - src) < n) {
+                n = (size_t)(dot - src);
+            }
+        }
+    }
+    for (i = 0; i < n && k < 40; i++) {
+        unsigned char c = (unsigned char)src[i];
 
         if (isalnum(c) || c == '_' || c == '.') {
             out[k++] = (char)c;
@@ -1663,6 +1880,10 @@ read_merge(gs_state_t *st, entry_list_t *list, char **trailer)
                 break;
             }
         }
+    }
+    for (i = 0; i < f.n_entries; i++) {
+        size_t j;
+
         if (entries_push(list, f.entries[i], NULL, st->n_inputs) < 0) {
             f.entries[i] = NULL;
             for (j = i + 1; j < f.n_entries; j++) {
@@ -1699,7 +1920,7 @@ write_output(gs_state_t *st, entry_list_t *list, const char *trailer)
             return oom(st);
         }
         if ((fp = fopen(tmp, "w")) == NULL) {
-            say(st, "%s: cannot write: %s", tmp, strerror(errno));
+            say(st, "%s: cannot write: %s", st->output, strerror(errno));
             free(tmp);
             return GS_EXIT_OUTPUT;
         }
@@ -1779,7 +2000,7 @@ collect(gs_state_t *st, gs_input_t *inputs, size_t n_inputs,
             }
             inst->count = count_of(rep, rep->errors[j].unique);
             out->n++;
-            if (generalise(st, inst) < 0
+            if (apply_obj_only(st, inst) < 0 || generalise(st, inst) < 0
                 || (inst->locs = locs_of(inst->pat)) == NULL) {
                 return -1;
             }
@@ -1860,7 +2081,8 @@ gs_from_xml(gs_state_t *st, const char **reports, size_t n_reports)
         say(st, "%zu error%s from %zu report%s: %zu entr%s written to %s",
             insts.n, insts.n == 1 ? "" : "s", st->n_inputs,
             st->n_inputs == 1 ? "" : "s", kept, kept == 1 ? "y" : "ies",
-            st->output != NULL ? st->output : "standard output");
+            st->output != NULL && strcmp(st->output, "-") != 0
+            ? st->output : "standard output");
     }
 
   done:
@@ -1978,6 +2200,88 @@ cmd_usage(gs_state_t *st, const char *supp_path, const char **reports,
     return rc;
 }
 
+/* Instances in the order of the reports. */
+static int
+report_order(const void *pa, const void *pb)
+{
+    const inst_t *a = pa, *b = pb;
+
+    if (a->in != b->in) {
+        return a->in < b->in ? -1 : 1;
+    }
+    return a->error < b->error ? -1 : a->error > b->error;
+}
+
+/* --- match: which entry would suppress each error ------------------------ */
+
+static int
+cmd_match(gs_state_t *st, const char *supp_path, const char **reports,
+          size_t n_reports)
+{
+    gs_suppfile_t f;
+    inst_list_t insts = {NULL, 0};
+    char *msg = NULL, tool[64];
+    gs_supp_status_t rs;
+    size_t i, k, matched = 0;
+    int rc;
+
+    gs_suppfile_init(&f);
+    rs = gs_supp_read_file(supp_path, &f, &msg);
+    if (rs != GS_SUPP_OK) {
+        say(st, "%s", msg != NULL ? msg : "cannot read the suppressions");
+        free(msg);
+        gs_suppfile_clear(&f);
+        return rs == GS_SUPP_NOMEM ? GS_EXIT_MEM : GS_EXIT_INPUT;
+    }
+    free(msg);
+    rc = read_reports(st, reports, n_reports, &st->inputs, &st->n_inputs);
+    if (rc != GS_EXIT_OK) {
+        gs_suppfile_clear(&f);
+        return rc;
+    }
+    /* The errors as observed: no generalisation, in report order. */
+    st->exact = 1;
+    st->max_frames = 500;
+    if (collect(st, st->inputs, st->n_inputs, &insts) < 0) {
+        rc = oom(st);
+        goto done;
+    }
+    qsort(insts.items, insts.n, sizeof(inst_t), report_order);
+    for (i = 0; i < insts.n; i++) {
+        const inst_t *in = &insts.items[i];
+        gs_obs_error_t o = obs_of(in, tool, sizeof(tool));
+        const gs_supp_t *by = NULL;
+
+        for (k = 0; k < f.n_entries && by == NULL; k++) {
+            if (gs_supp_matches(f.entries[k], &o)) {
+                by = f.entries[k];
+            }
+        }
+        matched += by != NULL;
+        printf("%s:%ld: %s:%s %s%s\n", in->in->path, in->error->xml_line,
+               in->pat->tools, in->pat->kind,
+               by != NULL ? "suppressed by " : "not suppressed",
+               by != NULL ? by->name : "");
+    }
+    printf("match: %zu error%s, %zu suppressed, %zu not\n", insts.n,
+           insts.n == 1 ? "" : "s", matched, insts.n - matched);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        say(st, "(standard output): write error");
+        rc = GS_EXIT_OUTPUT;
+    }
+    else if (st->expect != NULL && ((strcmp(st->expect, "none") == 0
+                                     && matched > 0)
+                                    || (strcmp(st->expect, "all") == 0
+                                        && matched < insts.n))) {
+        rc = GS_EXIT_EXPECT;
+    }
+
+  done:
+    free_insts(&insts);
+    gs_suppfile_clear(&f);
+    return rc;
+}
+
 /* --- check: is a suppression file readable? ------------------------------ */
 
 static int
@@ -2052,6 +2356,9 @@ usage(FILE *fp)
 "                           their <suppcounts>) and which never did\n"
 "  for-python PYTHON        inspect the interpreter, run a baseline under\n"
 "                           the tool, write cpython-X.Y-VARIANT-TOOL.supp\n"
+"  match SUPP REPORT.xml... which entry of SUPP would suppress each error\n"
+"                           of the reports (--exclude them from from-xml to\n"
+"                           keep them visible)\n"
 "  check SUPP...            read suppression files as Valgrind would; say\n"
 "                           what is wrong and where\n"
 "\n"
@@ -2065,7 +2372,12 @@ usage(FILE *fp)
 "  --min-frames N           frames that make two errors the same, and the\n"
 "                           fewest an entry keeps (default 6)\n"
 "  --max-frames N           frames read from each error (default 24)\n"
-"  --exact                  keep obj: paths and nameless frames as they are\n"
+"  --exact                  keep obj: paths as they are\n"
+"  --obj-only GLOB          frames in objects matching GLOB as Valgrind shows\n"
+"                           them without the object's symbols: one obj: line\n"
+"                           per address (for-python sets it for a stripped\n"
+"                           interpreter whose debug file is installed);\n"
+"                           repeatable\n"
 "  --note TEXT              a line for the header; repeatable\n"
 "Options of for-python:\n"
 "  --tool pyref|memcheck    the tool to run (default pyref)\n"
@@ -2079,6 +2391,10 @@ usage(FILE *fp)
 "  --timeout SECONDS        stop a run after this long (default 1800)\n"
 "Options of usage:\n"
 "  --fail-dead              exit 6 when an entry never fired\n"
+"Options of match:\n"
+"  --expect none|all        exit 7 unless no error (all errors) would be\n"
+"                           suppressed\n"
+"  --obj-only GLOB          as for from-xml\n"
 "Options of check:\n"
 "  --canonical              write the file back in Valgrind's layout (to -o\n"
 "                           FILE or standard output)\n"
@@ -2088,11 +2404,13 @@ usage(FILE *fp)
 "\n"
 "Exit status: 0 done, 1 an input cannot be used (message: file and line),\n"
 "2 bad command line, 3 cannot write, 4 out of memory, 5 for-python: a run\n"
-"failed, 6 usage --fail-dead: dead entries.\n", fp);
+"failed, 6 usage --fail-dead: dead entries, 7 match --expect failed.\n",
+          fp);
 }
 
 /* Options: which commands take them, and whether they take a value. */
-enum { C_FROM = 1, C_USAGE = 2, C_PY = 4, C_CHECK = 8, C_ALL = 15 };
+enum { C_FROM = 1, C_USAGE = 2, C_PY = 4, C_CHECK = 8, C_MATCH = 16,
+       C_ALL = 31 };
 
 static const struct {
     const char *lng;
@@ -2107,6 +2425,8 @@ static const struct {
     {"min-frames", 0, C_FROM | C_PY, 1},
     {"max-frames", 0, C_FROM | C_PY, 1},
     {"exact", 0, C_FROM | C_PY, 0},
+    {"obj-only", 0, C_FROM | C_PY | C_MATCH, 1},
+    {"expect", 0, C_MATCH, 1},
     {"note", 0, C_FROM | C_PY, 1},
     {"tool", 0, C_PY, 1},
     {"valgrind", 0, C_PY, 1},
@@ -2159,6 +2479,10 @@ set_option(gs_state_t *st, const char *name, const char *value)
         return push_str(&st->excludes, &st->n_excludes, value) < 0
                ? oom(st) : 0;
     }
+    else if (strcmp(name, "obj-only") == 0) {
+        return push_str(&st->obj_only, &st->n_obj_only, value) < 0
+               ? oom(st) : 0;
+    }
     else if (strcmp(name, "note") == 0) {
         return push_str(&st->notes, &st->n_notes, value) < 0 ? oom(st) : 0;
     }
@@ -2187,6 +2511,12 @@ set_option(gs_state_t *st, const char *name, const char *value)
     }
     else if (strcmp(name, "fail-dead") == 0) {
         st->fail_dead = 1;
+    }
+    else if (strcmp(name, "expect") == 0) {
+        if (strcmp(value, "none") != 0 && strcmp(value, "all") != 0) {
+            return bad_usage(st, "--expect is none or all, not '%s'", value);
+        }
+        st->expect = value;
     }
     else if (strcmp(name, "canonical") == 0) {
         st->canonical = 1;
@@ -2238,7 +2568,8 @@ parse_args(gs_state_t *st, int argc, const char **argv, const char ***args,
                 c_bit = strcmp(a, "from-xml") == 0 ? C_FROM
                         : strcmp(a, "usage") == 0 ? C_USAGE
                         : strcmp(a, "for-python") == 0 ? C_PY
-                        : strcmp(a, "check") == 0 ? C_CHECK : 0;
+                        : strcmp(a, "check") == 0 ? C_CHECK
+                        : strcmp(a, "match") == 0 ? C_MATCH : 0;
                 if (c_bit == 0) {
                     return bad_usage(st, "unknown command '%s'", a);
                 }
@@ -2372,6 +2703,14 @@ gs_main(int argc, const char **argv, FILE *err)
         }
         rc = cmd_usage(&st, args[1], args + 2, n_args - 2);
     }
+    else if (strcmp(st.command, "match") == 0) {
+        if (n_args < 3) {
+            rc = bad_usage(&st, "match needs a suppression file and at least "
+                           "one report%s", "");
+            goto done;
+        }
+        rc = cmd_match(&st, args[1], args + 2, n_args - 2);
+    }
     else if (strcmp(st.command, "check") == 0) {
         if (n_args < 2) {
             rc = bad_usage(&st, "check needs a suppression file%s", "");
@@ -2396,6 +2735,7 @@ gs_main(int argc, const char **argv, FILE *err)
     free((void *)args);
     free((void *)st.excludes);
     free((void *)st.notes);
+    free((void *)st.obj_only);
     free((void *)st.vgopts);
     xmlCleanupParser();
     return rc;

@@ -5,8 +5,9 @@
  *   Pyref's kinds as well as Memcheck's) into Valgrind suppression files:
  *   from-xml (gensupp.c) deduplicates, generalises and minimises the
  *   errors' suppressions; usage (gensupp.c) says which entries of a file
- *   fired across runs; for-python (forpython.c) inspects an interpreter,
- *   runs a baseline under the tool and writes
+ *   fired across runs, match which entry would suppress each error of a
+ *   report, check whether a file reads; for-python (forpython.c) inspects
+ *   an interpreter, runs a baseline under the tool and writes
  *   cpython-X.Y-<variant>-<tool>.supp through from-xml.
  *   gs_main() holds the whole program; gensupp-main.c is its main().
  *
@@ -38,7 +39,9 @@ typedef enum {
     GS_EXIT_MEM = 4,            /* out of memory */
     GS_EXIT_RUN = 5,            /* for-python: the interpreter or the tool
                                    could not be run, or a run failed */
-    GS_EXIT_DEAD = 6            /* usage --fail-dead: an entry never fired */
+    GS_EXIT_DEAD = 6,           /* usage --fail-dead: an entry never fired */
+    GS_EXIT_EXPECT = 7          /* match --expect: an error is (or is not)
+                                   suppressed against the expectation */
 } gs_exit_t;
 
 /* One input report, kept whole while the program runs. */
@@ -62,7 +65,7 @@ typedef struct {
     int argc;
     const char **argv;          /* the command line, for provenance */
     const char *command;        /* "from-xml", "usage", "for-python",
-                                   "check" */
+                                   "match", "check" */
     const char *output;         /* -o FILE, NULL = standard output */
     const char *merge;          /* --merge FILE */
     const char **excludes;      /* --exclude REPORT.xml (errors that must
@@ -73,9 +76,12 @@ typedef struct {
     long min_frames;            /* --min-frames (default 6) */
     long max_frames;            /* --max-frames (default 24) */
     int exact;                  /* --exact: no obj: generalisation */
+    const char **obj_only;      /* --obj-only GLOB: frames without names */
+    size_t n_obj_only;
     int quiet;                  /* -q */
     int fail_dead;              /* usage --fail-dead */
     int canonical;              /* check --canonical */
+    const char *expect;         /* match --expect none|all */
     int display_basenames;      /* reports named without their folder */
 
     /* for-python */
