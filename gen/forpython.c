@@ -15,8 +15,12 @@
  *     statically), and whether a .symtab is left (stripped or not).  The
  *     variant in the file name is
  *         <release|debug>[-ft]-<shared|static>[-stripped]
- *     so Debian's interpreter gets cpython-3.11-release-static-stripped-
- *     pyref.supp and pyenv's 3.12 cpython-3.12-release-shared-pyref.supp.
+ *     where -stripped means that Valgrind finds no symbols for the code:
+ *     no .symtab and no debug file (found by build id in /usr/lib/debug).
+ *     Debian's python3.11 gets cpython-3.11-release-static-pyref.supp with
+ *     python3.11-dbg installed and cpython-3.11-release-static-stripped-
+ *     pyref.supp without (frames there are obj: lines); pyenv's 3.12 gets
+ *     cpython-3.12-release-shared-pyref.supp.
  *  2. Baseline.  Under valgrind --tool=TOOL --xml=yes
  *     --gen-suppressions=all (Memcheck also --leak-check=full): start-up
  *     (-c pass), importing the stdlib (--imports: every module of
@@ -805,27 +809,19 @@ gs_for_python(gs_state_t *st)
         goto done;
     }
     /* Valgrind names the functions of a stripped interpreter here only
-       because its debug file is installed: write its frames as a machine
-       without that file shows them, which matches on both. */
-    if (pi.stripped && pi.debug_file != NULL) {
-        const char **p = realloc((void *)st->obj_only,
-                                 (st->n_obj_only + 1) * sizeof(char *));
-
-        if (p == NULL) {
-            rc = GS_EXIT_MEM;
-            goto done;
-        }
-        st->obj_only = p;
-        st->obj_only[st->n_obj_only++] = pi.code_glob;
-        if (gs_state_note(st, &st->python_info, &st->n_python_info,
-                          "Frames:   in %s as obj: lines, one per address "
-                          "(--obj-only): its debug", pi.code_glob) < 0
+       because its debug file is installed: the entries name them, and do
+       not match where that file is missing (the variant says which case a
+       file is for).  --obj-only writes them as obj: lines instead, which
+       match in both cases but say much less. */
+    if (pi.stripped && pi.debug_file != NULL && st->n_obj_only == 0
+        && (gs_state_note(st, &st->python_info, &st->n_python_info,
+                          "Frames:   named through the debug file of the "
+                          "stripped %s;", pi.code_glob) < 0
             || gs_state_note(st, &st->python_info, &st->n_python_info,
-                             "          file is installed here, but may not "
-                             "be where this file is used") < 0) {
-            rc = GS_EXIT_MEM;
-            goto done;
-        }
+                             "          without it, use a %s-stripped file",
+                             variant) < 0)) {
+        rc = GS_EXIT_MEM;
+        goto done;
     }
     if ((rc = find_tests(st, &tests, &n_tests)) != GS_EXIT_OK) {
         goto done;

@@ -176,6 +176,13 @@ make_error(const gs_supp_t *supp, int fill, made_error_t *m)
                 v++;
             }
             fv = fill_glob(v, fill);
+            /* "type:" and blanks, then the name: a name that starts with
+               a blank cannot be written. */
+            if (fv != NULL && (fv[0] == ' ' || fv[0] == '\t')) {
+                free(fv);
+                free_made(m);
+                return 0;
+            }
             m->extra[0] = fv == NULL ? NULL : malloc(strlen(fv) + 7);
             if (m->extra[0] != NULL) {
                 sprintf(m->extra[0], "type: %s", fv);
