@@ -437,6 +437,12 @@ kind_from_error(const gs_report_t *rep, const gs_error_t *e, gs_supp_t *pat)
     if (tname == NULL || e->kind == NULL) {
         return 0;
     }
+    /* The core's own errors (protocol 5 and 6, --track-fds). */
+    if (strcmp(e->kind, "FdBadClose") == 0
+        || strcmp(e->kind, "FdNotClosed") == 0
+        || strcmp(e->kind, "FdBadUse") == 0) {
+        tname = "CoreError";
+    }
     if (gs_supp_set_string(&pat->tools, tname) < 0) {
         return -1;
     }
