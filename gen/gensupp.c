@@ -2065,7 +2065,9 @@ gs_from_xml(gs_state_t *st, const char **reports, size_t n_reports)
         rc = oom(st);
         goto done;
     }
-    qsort(entries.v, entries.n, sizeof(entry_t), entry_order);
+    if (entries.n > 1) {
+        qsort(entries.v, entries.n, sizeof(entry_t), entry_order);
+    }
     for (i = 0; i < entries.n; i++) {
         const char *why;
 
