@@ -51,7 +51,10 @@
                                 through a hidden pointer (sret)
 
    The hooks report to the tool through the event stubs below, which
-   the tool recognises at translation time (pr_translate.c). */
+   the tool recognises at translation time (pr_translate.c).
+
+   In every client, CPython or not, it also replaces libc's string
+   functions with byte-exact ones (see "glibc's string functions"). */
 
 #include "valgrind.h"
 #include "pub_tool_redir.h"
