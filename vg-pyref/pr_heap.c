@@ -918,7 +918,8 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
    }
    n_slow_errors++;
 
-   PR_(note_error_ip)(VG_(get_IP)(tid));
+   if (!isWrite)
+      PR_(note_error_ip)(VG_(get_IP)(tid));
    PR_(describe_addr)(bad, &d);
    PR_(record_access_error)(tid, bad, szB, isWrite, &d);
 }

@@ -416,8 +416,8 @@ extern Bool PR_(in_preload) ( Addr a );
 /* Called once the preload registered its hooks. */
 extern void PR_(register_hooks) ( const PR_HookTable* t );
 
-/* An access error is reported at ip: warn once if that is glibc's
-   code with no symbol (its debug symbols missing). */
+/* A bad read is reported at ip: warn once if that is glibc's code
+   with no symbol (its debug symbols missing). */
 extern void PR_(note_error_ip) ( Addr ip );
 
 extern IRSB* PR_(instrument) ( VgCallbackClosure* closure,

@@ -533,7 +533,7 @@ static ScanKind string_Scanner_Kind ( Addr a )
    return SCAN_NONE;
 }
 
-/* An access error at ip: if ip is in glibc's code with no symbol,
+/* A bad read at ip: if ip is in glibc's code with no symbol,
    say once that glibc's debug symbols may be missing.  The preload's
    replacements and the SCAN_UNNAMED rule leave no false report on
    Debian 12's glibc without them, but another glibc may run a
