@@ -825,6 +825,26 @@ static Bool in_Allocator ( ThreadId tid )
           && fp <= VG_(thread_get_stack_max)(tid);
 }
 
+/* A vector load of a string scanner in ld.so with no symbol
+   (PR_ACCESS_SCAN) that reads nothing live: harmless when it is
+   aligned to its size (it cannot cross into another page) and live
+   bytes lie within the three vectors before it, where the string
+   ended: these scanners test four vectors at a time, and those after
+   the one holding the terminating NUL read past it.  A scanner started
+   on a freed or unterminated string has no live bytes behind such a
+   load, or reads unaligned, and is reported. */
+static Bool scanner_Overread ( Addr a, SizeT szB, UWord szB_rw )
+{
+   Addr p;
+   if (!(szB_rw & PR_ACCESS_SCAN) || (a & (szB - 1)) != 0
+       || (szB & (szB - 1)) != 0 || a < 3 * szB)
+      return False;
+   for (p = a - 3 * szB; p < a; p += PR_GRANULE)
+      if (PR_(shadow_byte_ok)(p))
+         return True;
+   return False;
+}
+
 /* Called by the instrumented code when a shadow byte of the access is
    not zero.  Most calls are false alarms: a partial last granule, a
    wide load that reads past a string's end (strlen), pymalloc inside
@@ -886,6 +906,10 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
       n_slow_partial++;
       return;
    }
+   if (!isWrite && scanner_Overread(a, szB, szB_rw)) {
+      n_slow_partial++;
+      return;
+   }
 
    tid = VG_(get_running_tid)();
    if (in_Allocator(tid)) {
@@ -894,6 +918,8 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
    }
    n_slow_errors++;
 
+   if (!isWrite)
+      PR_(note_error_ip)(VG_(get_IP)(tid));
    PR_(describe_addr)(bad, &d);
    PR_(record_access_error)(tid, bad, szB, isWrite, &d);
 }

@@ -271,11 +271,16 @@ extern void PR_(set_alloc_sp_word) ( Addr a );
 /* The second argument of the slow-path check: the access size in the
    low bits, PR_ACCESS_WRITE if a store, PR_ACCESS_DECREF if the access
    is part of a decrement of a word in memory (a Py_DECREF is one),
-   PR_ACCESS_VALUE if the third argument is the 8 bytes stored. */
+   PR_ACCESS_VALUE if the third argument is the 8 bytes stored,
+   PR_ACCESS_SCAN for a load that may be a string scanner's read past
+   a string's end. */
 #define PR_ACCESS_WRITE  0x10000UL
 #define PR_ACCESS_DECREF 0x20000UL
 #define PR_ACCESS_VALUE  0x40000UL
 #define PR_ACCESS_INCREF 0x80000UL   /* set by the slow path itself */
+#define PR_ACCESS_SCAN   0x100000UL  /* a vector load in ld.so's code
+                                        with no symbol: maybe a string
+                                        scanner's (pr_translate.c) */
 #define PR_ACCESS_SIZE_MASK 0xffffUL
 
 /* A stack trace of tid that starts outside the preload (its hooks'
@@ -410,6 +415,10 @@ extern Bool PR_(in_preload) ( Addr a );
 
 /* Called once the preload registered its hooks. */
 extern void PR_(register_hooks) ( const PR_HookTable* t );
+
+/* A bad read is reported at ip: warn once if that is glibc's code
+   with no symbol (its debug symbols missing). */
+extern void PR_(note_error_ip) ( Addr ip );
 
 extern IRSB* PR_(instrument) ( VgCallbackClosure* closure,
                                IRSB* sbIn,

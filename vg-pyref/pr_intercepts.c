@@ -51,7 +51,10 @@
                                 through a hidden pointer (sret)
 
    The hooks report to the tool through the event stubs below, which
-   the tool recognises at translation time (pr_translate.c). */
+   the tool recognises at translation time (pr_translate.c).
+
+   In every client, CPython or not, it also replaces libc's string
+   functions with byte-exact ones (see "glibc's string functions"). */
 
 #include "valgrind.h"
 #include "pub_tool_redir.h"
@@ -578,6 +581,439 @@ PR_POOL_WALKER_WRAPPERS(NONE)
 PR_POOL_WALKER_WRAPPERS(libpythonZa)
 
 /*------------------------------------------------------------*/
+/*--- glibc's string functions, byte by byte               ---*/
+/*------------------------------------------------------------*/
+
+/* glibc's string scanners (strlen, strchr, strcmp, wcslen ...) come
+   in SSE2/AVX2/EVEX variants, chosen at load time by an IFUNC
+   resolver, that read whole aligned vectors past a string's
+   terminating NUL: harmless on real hardware, a HeapOverflow to the
+   tool when the string ends near a block's end.  The tool can exempt
+   those variants only by their names (pr_translate.c,
+   string_Scanner_Kind), and Debian's libc.so.6 is stripped: the names
+   live in the detached libc6-dbg.
+
+   So, whatever symbols are installed, the preload replaces them.  The
+   core redirects an IFUNC symbol's resolver to its own wrapper, which
+   runs the resolver and then redirects the variant it chose to the
+   replacement: calls through the PLT, and glibc's own calls through
+   its IRELATIVE slots (strdup calling strlen), all land here.  Each
+   reads exactly the bytes the C standard lets it read, one at a time,
+   so its accesses are checked like the client's own: an unterminated
+   string read off a block's end is reported, at `strlen' called by
+   the faulty code.  They live in a section of their own, pyref_strfns,
+   which the tool instruments although the rest of the preload is not
+   (PR_HookTable.strfns_lo/hi).
+
+   memcpy, memmove, memset and memcmp read and write exactly their
+   ranges and are left to glibc. */
+
+#define PR_STR_SONAME  libcZdsoZa          /* libc.so*  */
+#define PR_STRFN       __attribute__((section("pyref_strfns"), noinline))
+
+typedef int pr_wchar;                      /* wchar_t on amd64 Linux */
+
+/* The locale's case mapping, as glibc's strcasecmp uses it. */
+extern int tolower(int c) __attribute__((weak));
+extern int tolower_l(int c, void* locale) __attribute__((weak));
+
+static PR_STRFN int lower_Byte ( unsigned char c, void* locale,
+                                 int with_locale )
+{
+   if (with_locale && tolower_l)
+      return tolower_l(c, locale);
+   if (!with_locale && tolower)
+      return tolower(c);
+   return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Defines the replacement NAME(ARGS) of libc's NAME, returning RET,
+   with the class tag TAG (aliases share a body and a tag). */
+#define PR_STR_REPLACE(tag, ret, name, args)                            \
+   PR_STRFN ret VG_REPLACE_FUNCTION_EZU(tag, PR_STR_SONAME, name) args; \
+   PR_STRFN ret VG_REPLACE_FUNCTION_EZU(tag, PR_STR_SONAME, name) args
+
+#define STRLEN(tag, name)                                               \
+   PR_STR_REPLACE(tag, size_t, name, (const char* s))                   \
+   {                                                                    \
+      size_t i = 0;                                                     \
+      while (s[i])                                                      \
+         i++;                                                           \
+      return i;                                                         \
+   }
+STRLEN(10100, strlen)
+
+#define STRNLEN(tag, name)                                              \
+   PR_STR_REPLACE(tag, size_t, name, (const char* s, size_t n))         \
+   {                                                                    \
+      size_t i = 0;                                                     \
+      while (i < n && s[i])                                             \
+         i++;                                                           \
+      return i;                                                         \
+   }
+STRNLEN(10110, strnlen)
+
+#define STRCHR(tag, name)                                               \
+   PR_STR_REPLACE(tag, char*, name, (const char* s, int c))             \
+   {                                                                    \
+      char ch = (char)c;                                                \
+      for (;; s++) {                                                    \
+         if (*s == ch)                                                  \
+            return (char*)s;                                            \
+         if (*s == 0)                                                   \
+            return (char*)0;                                            \
+      }                                                                 \
+   }
+STRCHR(10120, strchr)
+STRCHR(10120, index)
+
+#define STRRCHR(tag, name)                                              \
+   PR_STR_REPLACE(tag, char*, name, (const char* s, int c))             \
+   {                                                                    \
+      char        ch   = (char)c;                                       \
+      const char* last = (const char*)0;                                \
+      for (;; s++) {                                                    \
+         if (*s == ch)                                                  \
+            last = s;                                                   \
+         if (*s == 0)                                                   \
+            return (char*)last;                                         \
+      }                                                                 \
+   }
+STRRCHR(10130, strrchr)
+STRRCHR(10130, rindex)
+
+#define STRCHRNUL(tag, name)                                            \
+   PR_STR_REPLACE(tag, char*, name, (const char* s, int c))             \
+   {                                                                    \
+      char ch = (char)c;                                                \
+      while (*s != ch && *s != 0)                                       \
+         s++;                                                           \
+      return (char*)s;                                                  \
+   }
+STRCHRNUL(10140, strchrnul)
+
+#define RAWMEMCHR(tag, name)                                            \
+   PR_STR_REPLACE(tag, void*, name, (const void* s, int c))             \
+   {                                                                    \
+      const unsigned char* p  = s;                                      \
+      unsigned char        ch = (unsigned char)c;                       \
+      while (*p != ch)                                                  \
+         p++;                                                           \
+      return (void*)p;                                                  \
+   }
+RAWMEMCHR(10150, rawmemchr)
+RAWMEMCHR(10150, __rawmemchr)
+
+#define MEMCHR(tag, name)                                               \
+   PR_STR_REPLACE(tag, void*, name, (const void* s, int c, size_t n))   \
+   {                                                                    \
+      const unsigned char* p  = s;                                      \
+      unsigned char        ch = (unsigned char)c;                       \
+      size_t               i;                                           \
+      for (i = 0; i < n; i++)                                           \
+         if (p[i] == ch)                                                \
+            return (void*)(p + i);                                      \
+      return (void*)0;                                                  \
+   }
+MEMCHR(10160, memchr)
+
+#define MEMRCHR(tag, name)                                              \
+   PR_STR_REPLACE(tag, void*, name, (const void* s, int c, size_t n))   \
+   {                                                                    \
+      const unsigned char* p  = s;                                      \
+      unsigned char        ch = (unsigned char)c;                       \
+      while (n > 0) {                                                   \
+         n--;                                                           \
+         if (p[n] == ch)                                                \
+            return (void*)(p + n);                                      \
+      }                                                                 \
+      return (void*)0;                                                  \
+   }
+MEMRCHR(10170, memrchr)
+
+#define STRCMP(tag, name)                                               \
+   PR_STR_REPLACE(tag, int, name, (const char* a, const char* b))       \
+   {                                                                    \
+      const unsigned char* x = (const unsigned char*)a;                 \
+      const unsigned char* y = (const unsigned char*)b;                 \
+      while (*x != 0 && *x == *y) {                                     \
+         x++;                                                           \
+         y++;                                                           \
+      }                                                                 \
+      return (int)*x - (int)*y;                                         \
+   }
+STRCMP(10180, strcmp)
+
+#define STRNCMP(tag, name)                                              \
+   PR_STR_REPLACE(tag, int, name, (const char* a, const char* b,        \
+                                   size_t n))                           \
+   {                                                                    \
+      const unsigned char* x = (const unsigned char*)a;                 \
+      const unsigned char* y = (const unsigned char*)b;                 \
+      size_t               i;                                           \
+      for (i = 0; i < n; i++) {                                         \
+         if (x[i] != y[i] || x[i] == 0)                                 \
+            return (int)x[i] - (int)y[i];                               \
+      }                                                                 \
+      return 0;                                                         \
+   }
+STRNCMP(10190, strncmp)
+
+/* LOC: the locale argument of the _l forms, or 0 for the others. */
+#define STRCASECMP(tag, name, extra, loc, with_loc)                     \
+   PR_STR_REPLACE(tag, int, name, (const char* a, const char* b extra)) \
+   {                                                                    \
+      const unsigned char* x = (const unsigned char*)a;                 \
+      const unsigned char* y = (const unsigned char*)b;                 \
+      for (;; x++, y++) {                                               \
+         int cx = lower_Byte(*x, loc, with_loc);                        \
+         int cy = lower_Byte(*y, loc, with_loc);                        \
+         if (cx != cy || *x == 0)                                       \
+            return cx - cy;                                             \
+      }                                                                 \
+   }
+#define PR_NO_ARG
+#define PR_COMMA ,
+STRCASECMP(10200, strcasecmp, PR_NO_ARG, (void*)0, 0)
+STRCASECMP(10200, __strcasecmp, PR_NO_ARG, (void*)0, 0)
+STRCASECMP(10210, strcasecmp_l, PR_COMMA void* l, l, 1)
+STRCASECMP(10210, __strcasecmp_l, PR_COMMA void* l, l, 1)
+
+#define STRNCASECMP(tag, name, extra, loc, with_loc)                    \
+   PR_STR_REPLACE(tag, int, name, (const char* a, const char* b,        \
+                                   size_t n extra))                     \
+   {                                                                    \
+      const unsigned char* x = (const unsigned char*)a;                 \
+      const unsigned char* y = (const unsigned char*)b;                 \
+      size_t               i;                                           \
+      for (i = 0; i < n; i++) {                                         \
+         int cx = lower_Byte(x[i], loc, with_loc);                      \
+         int cy = lower_Byte(y[i], loc, with_loc);                      \
+         if (cx != cy || x[i] == 0)                                     \
+            return cx - cy;                                             \
+      }                                                                 \
+      return 0;                                                         \
+   }
+STRNCASECMP(10220, strncasecmp, PR_NO_ARG, (void*)0, 0)
+STRNCASECMP(10230, strncasecmp_l, PR_COMMA void* l, l, 1)
+STRNCASECMP(10230, __strncasecmp_l, PR_COMMA void* l, l, 1)
+
+/* strcpy returns DST, stpcpy the address of the NUL it wrote. */
+#define STRCPY(tag, name, result)                                       \
+   PR_STR_REPLACE(tag, char*, name, (char* dst, const char* src))       \
+   {                                                                    \
+      char* d = dst;                                                    \
+      while ((*d = *src) != 0) {                                        \
+         d++;                                                           \
+         src++;                                                         \
+      }                                                                 \
+      return result;                                                    \
+   }
+STRCPY(10240, strcpy, dst)
+STRCPY(10250, stpcpy, d)
+STRCPY(10250, __stpcpy, d)
+
+/* Both pad DST with NULs up to N bytes; strncpy returns DST, stpncpy
+   the end of the copied string (DST + N if it was not terminated). */
+#define STRNCPY(tag, name, result)                                      \
+   PR_STR_REPLACE(tag, char*, name, (char* dst, const char* src,        \
+                                     size_t n))                         \
+   {                                                                    \
+      size_t i = 0, len;                                                \
+      while (i < n && src[i] != 0) {                                    \
+         dst[i] = src[i];                                               \
+         i++;                                                           \
+      }                                                                 \
+      len = i;                                                          \
+      for (; i < n; i++)                                                \
+         dst[i] = 0;                                                    \
+      (void)len;                                                        \
+      return result;                                                    \
+   }
+STRNCPY(10260, strncpy, dst)
+STRNCPY(10270, stpncpy, dst + len)
+STRNCPY(10270, __stpncpy, dst + len)
+
+#define STRCAT(tag, name)                                               \
+   PR_STR_REPLACE(tag, char*, name, (char* dst, const char* src))       \
+   {                                                                    \
+      char* d = dst;                                                    \
+      while (*d != 0)                                                   \
+         d++;                                                           \
+      while ((*d = *src) != 0) {                                        \
+         d++;                                                           \
+         src++;                                                         \
+      }                                                                 \
+      return dst;                                                       \
+   }
+STRCAT(10280, strcat)
+
+/* Reads at most N bytes of SRC, which need not be terminated. */
+#define STRNCAT(tag, name)                                              \
+   PR_STR_REPLACE(tag, char*, name, (char* dst, const char* src,        \
+                                     size_t n))                         \
+   {                                                                    \
+      char*  d = dst;                                                   \
+      size_t i;                                                         \
+      while (*d != 0)                                                   \
+         d++;                                                           \
+      for (i = 0; i < n && src[i] != 0; i++)                            \
+         d[i] = src[i];                                                 \
+      d[i] = 0;                                                         \
+      return dst;                                                       \
+   }
+STRNCAT(10290, strncat)
+
+/* Is byte C one of SET's (the terminating NUL excluded)? */
+static PR_STRFN int in_Set ( unsigned char c, const unsigned char* set )
+{
+   for (; *set != 0; set++)
+      if (*set == c)
+         return 1;
+   return 0;
+}
+
+/* strspn counts the leading bytes in SET, strcspn those not in it. */
+#define STRSPN(tag, name, want)                                         \
+   PR_STR_REPLACE(tag, size_t, name, (const char* s, const char* set))  \
+   {                                                                    \
+      const unsigned char* p = (const unsigned char*)s;                 \
+      size_t               i = 0;                                       \
+      while (p[i] != 0                                                  \
+             && in_Set(p[i], (const unsigned char*)set) == (want))      \
+         i++;                                                           \
+      return i;                                                         \
+   }
+STRSPN(10300, strspn, 1)
+STRSPN(10310, strcspn, 0)
+
+#define STRPBRK(tag, name)                                              \
+   PR_STR_REPLACE(tag, char*, name, (const char* s, const char* set))   \
+   {                                                                    \
+      for (; *s != 0; s++)                                              \
+         if (in_Set((unsigned char)*s, (const unsigned char*)set))      \
+            return (char*)s;                                            \
+      return (char*)0;                                                  \
+   }
+STRPBRK(10320, strpbrk)
+
+#define STRSTR(tag, name)                                               \
+   PR_STR_REPLACE(tag, char*, name, (const char* h, const char* nd))    \
+   {                                                                    \
+      for (;; h++) {                                                    \
+         size_t i = 0;                                                  \
+         while (nd[i] != 0 && h[i] == nd[i])                            \
+            i++;                                                        \
+         if (nd[i] == 0)                                                \
+            return (char*)h;                                            \
+         if (*h == 0)                                                   \
+            return (char*)0;                                            \
+      }                                                                 \
+   }
+STRSTR(10330, strstr)
+
+/* The wide forms: wchar_t is a signed 32-bit int. */
+#define WCSLEN(tag, name)                                               \
+   PR_STR_REPLACE(tag, size_t, name, (const pr_wchar* s))               \
+   {                                                                    \
+      size_t i = 0;                                                     \
+      while (s[i] != 0)                                                 \
+         i++;                                                           \
+      return i;                                                         \
+   }
+WCSLEN(10400, wcslen)
+
+#define WCSNLEN(tag, name)                                              \
+   PR_STR_REPLACE(tag, size_t, name, (const pr_wchar* s, size_t n))     \
+   {                                                                    \
+      size_t i = 0;                                                     \
+      while (i < n && s[i] != 0)                                        \
+         i++;                                                           \
+      return i;                                                         \
+   }
+WCSNLEN(10410, wcsnlen)
+
+#define WCSCHR(tag, name)                                               \
+   PR_STR_REPLACE(tag, pr_wchar*, name, (const pr_wchar* s, pr_wchar c)) \
+   {                                                                    \
+      for (;; s++) {                                                    \
+         if (*s == c)                                                   \
+            return (pr_wchar*)s;                                        \
+         if (*s == 0)                                                   \
+            return (pr_wchar*)0;                                        \
+      }                                                                 \
+   }
+WCSCHR(10420, wcschr)
+
+#define WCSRCHR(tag, name)                                              \
+   PR_STR_REPLACE(tag, pr_wchar*, name, (const pr_wchar* s, pr_wchar c)) \
+   {                                                                    \
+      const pr_wchar* last = (const pr_wchar*)0;                        \
+      for (;; s++) {                                                    \
+         if (*s == c)                                                   \
+            last = s;                                                   \
+         if (*s == 0)                                                   \
+            return (pr_wchar*)last;                                     \
+      }                                                                 \
+   }
+WCSRCHR(10430, wcsrchr)
+
+#define WCSCMP(tag, name)                                               \
+   PR_STR_REPLACE(tag, int, name, (const pr_wchar* a, const pr_wchar* b)) \
+   {                                                                    \
+      while (*a != 0 && *a == *b) {                                     \
+         a++;                                                           \
+         b++;                                                           \
+      }                                                                 \
+      return *a == *b ? 0 : *a < *b ? -1 : 1;                           \
+   }
+WCSCMP(10440, wcscmp)
+
+#define WCSNCMP(tag, name)                                              \
+   PR_STR_REPLACE(tag, int, name, (const pr_wchar* a, const pr_wchar* b, \
+                                   size_t n))                           \
+   {                                                                    \
+      size_t i;                                                         \
+      for (i = 0; i < n; i++) {                                         \
+         if (a[i] != b[i])                                              \
+            return a[i] < b[i] ? -1 : 1;                                \
+         if (a[i] == 0)                                                 \
+            return 0;                                                   \
+      }                                                                 \
+      return 0;                                                         \
+   }
+WCSNCMP(10450, wcsncmp)
+
+#define WCSCPY(tag, name)                                               \
+   PR_STR_REPLACE(tag, pr_wchar*, name, (pr_wchar* dst,                 \
+                                         const pr_wchar* src))          \
+   {                                                                    \
+      pr_wchar* d = dst;                                                \
+      while ((*d = *src) != 0) {                                        \
+         d++;                                                           \
+         src++;                                                         \
+      }                                                                 \
+      return dst;                                                       \
+   }
+WCSCPY(10460, wcscpy)
+
+#define WMEMCHR(tag, name)                                              \
+   PR_STR_REPLACE(tag, pr_wchar*, name, (const pr_wchar* s, pr_wchar c, \
+                                         size_t n))                     \
+   {                                                                    \
+      size_t i;                                                         \
+      for (i = 0; i < n; i++)                                           \
+         if (s[i] == c)                                                 \
+            return (pr_wchar*)(s + i);                                  \
+      return (pr_wchar*)0;                                              \
+   }
+WMEMCHR(10470, wmemchr)
+
+/* The section's bounds, from the linker. */
+extern const char __start_pyref_strfns[] HIDDEN;
+extern const char __stop_pyref_strfns[] HIDDEN;
+
+/*------------------------------------------------------------*/
 /*--- Start-up                                             ---*/
 /*------------------------------------------------------------*/
 
@@ -640,6 +1076,8 @@ static void pyref_preload_init ( void )
             table.types[i] = (unsigned long)known[i];
       }
       table.preload_text  = (unsigned long)hook_malloc;
+      table.strfns_lo     = (unsigned long)__start_pyref_strfns;
+      table.strfns_hi     = (unsigned long)__stop_pyref_strfns;
       if (VALGRIND_DO_CLIENT_REQUEST_EXPR(0,
              _VG_USERREQ__PYREF_REGISTER_HOOKS, &table, 0, 0, 0, 0) != 1)
          return;

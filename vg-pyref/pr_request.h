@@ -84,6 +84,8 @@ typedef
                                        tp_dealloc is instrumented from
                                        the start (0: not exported)     */
       unsigned long preload_text;   /* any address in the preload      */
+      unsigned long strfns_lo;      /* its replacements of libc's string */
+      unsigned long strfns_hi;      /*   functions: instrumented        */
       /* Written by the tool when it accepts the table: */
       unsigned long python_text_lo; /* CPython's own code: its calls of */
       unsigned long python_text_hi; /*   the borrowing API are not events */

@@ -55,13 +55,15 @@
       stores.
       Not checked at all: accesses at a constant address (static data)
       or at the stack pointer plus a constant [is_Uninteresting], and
-      the code of our own preload library (its hooks touch blocks on
-      the allocator's behalf).  Loads in glibc's and ld.so's string
-      scanners (strlen, strchr, strcmp, wcslen ... in their SSE/AVX
-      versions) are not checked either [is_String_Scanner]: they read
-      whole words and vectors beyond the terminating NUL by design.  Their byte-exact replacement, as
-      Memcheck does, is future work: until then an over-read of an
-      unterminated string by these functions goes unseen.
+      the code of our own preload library but its string functions
+      (its hooks touch blocks on the allocator's behalf).  glibc's string scanners (strlen,
+      strchr, strcmp, wcslen ... in their SSE/AVX versions) read whole
+      vectors past a string's terminating NUL by design: the preload
+      replaces the exported ones with byte-exact versions, checked like
+      any code (pr_intercepts.c); loads in those that still run and are
+      known by name (debug symbols) are not checked, and vector loads
+      in ld.so's unnamed code are excused when they look like a
+      scanner's [string_Scanner_Kind].
 
    2. An allocator event [add_Event_Call]: the preload's event stubs
       are one `ret' each; at a stub's address we call the tool with
@@ -106,6 +108,7 @@
 
 static Addr event_stub[PR_EV_N];         /* 0 until registered        */
 static Addr preload_lo = 0, preload_hi = 0;  /* the preload's text    */
+static Addr strfns_lo = 0, strfns_hi = 0;    /* its string functions  */
 
 void PR_(register_hooks) ( const PR_HookTable* t )
 {
@@ -117,6 +120,10 @@ void PR_(register_hooks) ( const PR_HookTable* t )
    if (di) {
       preload_lo = VG_(DebugInfo_get_text_avma)(di);
       preload_hi = preload_lo + VG_(DebugInfo_get_text_size)(di);
+   }
+   if (t->strfns_lo < t->strfns_hi) {
+      strfns_lo = t->strfns_lo;
+      strfns_hi = t->strfns_hi;
    }
 }
 
@@ -475,12 +482,31 @@ static Int event_At ( Addr a )
    return -1;
 }
 
-/* Does the superblock at a start in one of glibc's (or ld.so's)
-   vectorised string scanners?  Their names, leading underscores
-   aside, start with these (__strlen_avx2, __strchr_sse2, index,
-   __wcslen_sse4_1, __rawmemchr_evex ...).  memcpy, memmove, memset and
-   memcmp read and write exactly their ranges and are checked. */
-static Bool is_String_Scanner ( Addr a )
+/* How the loads of a superblock in glibc's or ld.so's code are
+   checked [string_Scanner_Kind]:
+
+   SCAN_NONE     like any other code's.
+   SCAN_NAMED    not at all: the superblock starts in a string scanner
+                 of libc.so or ld.so known by its name.  Their names,
+                 leading underscores aside, start with these
+                 (__strlen_avx2, __strchr_sse2, index, __wcslen_sse4_1,
+                 __rawmemchr_evex ...), present only with glibc's debug
+                 symbols (Debian: libc6-dbg).  The preload replaces the
+                 exported ones, so the vectorised variants seldom run.
+   SCAN_UNNAMED  ld.so's code with no symbol (a stripped ld.so, no debug
+                 symbols): its own string functions (strlen, strchr,
+                 memcpy ... which ld.so calls directly, never through
+                 an IFUNC, so the preload cannot replace them) are
+                 there, reading names the loader allocated with malloc
+                 when it loads an extension.  Vector loads are flagged
+                 PR_ACCESS_SCAN: the slow path excuses an aligned one
+                 that follows live bytes closely (pr_heap.c).
+
+   memcpy, memmove, memset and memcmp read and write exactly their
+   ranges and are checked. */
+typedef enum { SCAN_NONE, SCAN_NAMED, SCAN_UNNAMED } ScanKind;
+
+static ScanKind string_Scanner_Kind ( Addr a )
 {
    static const HChar* const prefixes[] = {
       "str", "stp", "wcs", "wmemchr", "memchr", "memrchr", "rawmemchr",
@@ -489,32 +515,49 @@ static Bool is_String_Scanner ( Addr a )
    const HChar* name;
    DebugInfo*   di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), a);
    const HChar* so = di ? VG_(DebugInfo_get_soname)(di) : NULL;
+   Bool         ldso;
    Int          i;
 
-   if (so == NULL || (VG_(strncmp)(so, "libc.so", 7) != 0
-                      && VG_(strncmp)(so, "ld-linux", 8) != 0))
-      return False;
-   if (!VG_(get_fnname)(VG_(current_DiEpoch)(), a, &name)) {
-      /* Code of libc with no name: its local symbols (the scanners'
-         variants, __strlen_avx2 & co) are in its detached debug
-         information, which is not installed, and the reads past a
-         string's end by those scanners will be reported.  Say so
-         once, after a few such superblocks: a stray nameless stub
-         (ld.so has some even with its symbols) is not the sign. */
-      static UInt nameless = 0;
-      if (VG_(strncmp)(so, "libc.so", 7) == 0 && ++nameless == 8)
-         VG_(umsg)("pyref: warning: no symbols for code in %s: install "
-                   "glibc's debug symbols (Debian: libc6-dbg), or its "
-                   "vectorised string functions' reads past a string's "
-                   "end may be reported as HeapOverflow\n", so);
-      return False;
-   }
+   if (so == NULL)
+      return SCAN_NONE;
+   ldso = VG_(strncmp)(so, "ld-linux", 8) == 0;
+   if (!ldso && VG_(strncmp)(so, "libc.so", 7) != 0)
+      return SCAN_NONE;
+   if (!VG_(get_fnname)(VG_(current_DiEpoch)(), a, &name))
+      return ldso ? SCAN_UNNAMED : SCAN_NONE;
    while (*name == '_')
       name++;
    for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
       if (VG_(strncmp)(name, prefixes[i], VG_(strlen)(prefixes[i])) == 0)
-         return True;
-   return False;
+         return SCAN_NAMED;
+   return SCAN_NONE;
+}
+
+/* A bad read at ip: if ip is in glibc's code with no symbol,
+   say once that glibc's debug symbols may be missing.  The preload's
+   replacements and the SCAN_UNNAMED rule leave no false report on
+   Debian 12's glibc without them, but another glibc may run a
+   vectorised scanner the preload does not replace. */
+void PR_(note_error_ip) ( Addr ip )
+{
+   static Bool  warned = False;
+   const HChar* name;
+   const HChar* so;
+   DebugInfo*   di;
+
+   if (warned)
+      return;
+   di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), ip);
+   so = di ? VG_(DebugInfo_get_soname)(di) : NULL;
+   if (so == NULL || (VG_(strncmp)(so, "libc.so", 7) != 0
+                      && VG_(strncmp)(so, "ld-linux", 8) != 0)
+       || VG_(get_fnname)(VG_(current_DiEpoch)(), ip, &name))
+      return;
+   warned = True;
+   VG_(umsg)("pyref: warning: no symbols for code at %#lx in %s: "
+             "install glibc's debug symbols (Debian: libc6-dbg), or "
+             "its vectorised string functions' reads past a "
+             "string's end may be reported as HeapOverflow\n", ip, so);
 }
 
 /*------------------------------------------------------------*/
@@ -530,7 +573,8 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
 {
    Int   i;
    PREnv env;
-   Bool  checking, scanner;
+   Bool     checking;
+   ScanKind scan;
 
    if (gWordTy != hWordTy) {
       /* We don't currently support this case. */
@@ -550,8 +594,9 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
 
    /* Our hooks touch blocks on the allocator's behalf: no checks in
       the preload's own code (its event stubs are still handled). */
-   checking = !(vge->base[0] >= preload_lo && vge->base[0] < preload_hi);
-   scanner  = checking && is_String_Scanner(vge->base[0]);
+   checking = !(vge->base[0] >= preload_lo && vge->base[0] < preload_hi)
+              || (vge->base[0] >= strfns_lo && vge->base[0] < strfns_hi);
+   scan     = checking ? string_Scanner_Kind(vge->base[0]) : SCAN_NONE;
 
    /* Copy verbatim any IR preamble preceding the first IMark. */
    i = 0;
@@ -587,12 +632,15 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
 
          case Ist_WrTmp: {     /* a temporary; a load when Iex_Load  */
             IRExpr* data = st->Ist.WrTmp.data;
-            if (checking && !scanner && data->tag == Iex_Load)
-               add_Access_Check(&env, data->Iex.Load.addr,
-                                sizeofIRType(data->Iex.Load.ty),
-                                /*isWrite*/False, NULL,
-                                env.decref_load[st->Ist.WrTmp.tmp]
-                                   ? PR_ACCESS_DECREF : 0, NULL);
+            if (checking && scan != SCAN_NAMED && data->tag == Iex_Load) {
+               Int   szB   = sizeofIRType(data->Iex.Load.ty);
+               UWord flags = env.decref_load[st->Ist.WrTmp.tmp]
+                                ? PR_ACCESS_DECREF : 0;
+               if (scan == SCAN_UNNAMED && szB >= 16)
+                  flags |= PR_ACCESS_SCAN;
+               add_Access_Check(&env, data->Iex.Load.addr, szB,
+                                /*isWrite*/False, NULL, flags, NULL);
+            }
             note_Temp(&env, st);
             addStmtToIRSB(env.sb, st);
             break;

@@ -11,7 +11,7 @@
 #include "Python.h"
 
 #include <stdlib.h>               // malloc(), free()
-#include <string.h>               // memset()
+#include <string.h>               // memset(), strlen()
 
 /* pymalloc serves requests of up to 512 bytes from its own arenas and
    passes bigger ones to malloc().  SMALL_SIZE and LARGE_SIZE sit on
@@ -462,6 +462,60 @@ read_freed_large_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
 }
 
 
+/* --- A string without its terminating NUL ----------------------------- */
+
+/* glibc's strlen is vectorised: it reads whole vectors past a string's
+   end by design, and pyref knows its variants by name only from
+   glibc's debug symbols.  This over-read must be reported with and
+   without them (heap/strlen_unterminated*.vgtest).  PyMem_Calloc()
+   clears the block's redzone too, so strlen() stops at its first byte:
+   one bad read. */
+#define STRING_SIZE 8
+
+PyDoc_STRVAR(strlen_unterminated_doc,
+"strlen_unterminated() -> int\n\
+\n\
+Fill an 8-byte PyMem_Calloc'ed buffer with 'x', no terminating NUL,\n\
+and return its strlen().");
+
+static PyObject *
+strlen_unterminated(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    char *s = PyMem_Calloc(1, STRING_SIZE);
+    size_t n;
+
+    if (s == NULL) {
+        return PyErr_NoMemory();
+    }
+    memset(s, 'x', STRING_SIZE);
+    // strlen() reads past the end of the block looking for the NUL
+    n = strlen(s);
+    PyMem_Free(s);
+    return PyLong_FromSize_t(n);
+}
+
+PyDoc_STRVAR(strlen_unterminated_ok_doc,
+"strlen_unterminated_ok() -> int\n\
+\n\
+Put 8 bytes of 'x' and a NUL in a 9-byte PyMem_Calloc'ed buffer and\n\
+return its strlen().");
+
+static PyObject *
+strlen_unterminated_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    char *s = PyMem_Calloc(1, STRING_SIZE + 1);
+    size_t n;
+
+    if (s == NULL) {
+        return PyErr_NoMemory();
+    }
+    memset(s, 'x', STRING_SIZE);
+    n = strlen(s);
+    PyMem_Free(s);
+    return PyLong_FromSize_t(n);
+}
+
+
 /* --- Helper for drivers (not a bug) ----------------------------------- */
 
 PyDoc_STRVAR(bytes_buffer_address_doc,
@@ -510,6 +564,10 @@ static PyMethodDef buggy_heap_methods[] = {
      read_freed_large_doc},
     {"read_freed_large_ok", read_freed_large_ok, METH_NOARGS,
      read_freed_large_ok_doc},
+    {"strlen_unterminated", strlen_unterminated, METH_NOARGS,
+     strlen_unterminated_doc},
+    {"strlen_unterminated_ok", strlen_unterminated_ok, METH_NOARGS,
+     strlen_unterminated_ok_doc},
     {"bytes_buffer_address", bytes_buffer_address, METH_O,
      bytes_buffer_address_doc},
     {NULL, NULL, 0, NULL}
