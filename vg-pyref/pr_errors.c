@@ -27,15 +27,33 @@
    An error carries a PR_BlockDesc: everything the report says about
    the block involved, copied when the error happens, because by the
    time it prints (or is compared with a suppression) the block may
-   have left the quarantine and its record be gone. */
+   have left the quarantine and its record be gone.
+
+   What the eye lands on first.  The first frame of a text stack is
+   the user's code: leading frames of CPython's refcount helpers
+   (Py_DECREF and its kin, inlined or not, _Py_Dealloc) and of pyref's
+   own wrappers are left out (--show-plumbing=yes shows them).  Only
+   the text is trimmed: the error's stack itself, which suppressions
+   match and XML shows, stays whole.
+
+   Consumers that know only Memcheck (CTest's memcheck mode, the Jenkins
+   Valgrind plugin) get, with --report-kinds=memcheck, the nearest
+   Memcheck kind and wording; the precise kind stays in the first line
+   and in <pyrefkind>.  Suppressions name the precise kind either way,
+   and may add a line `type: PATTERN' that the Python type of the
+   object must match. */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_debuginfo.h"
 #include "pub_tool_errormgr.h"
 #include "pub_tool_execontext.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
+#include "pub_tool_seqmatch.h"
+#include "pub_tool_stacktrace.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_tooliface.h"
 
@@ -64,6 +82,9 @@ static const PR_KindName kind_names[] = {
    { Err_DeallocStatic,  "DeallocStatic"  },
    { Err_StaleBorrow,    "StaleBorrow"    },
 };
+
+PR_ReportKinds PR_(clo_report_kinds) = PR_KindsPyref;
+Bool           PR_(clo_show_plumbing) = False;
 
 static const HChar* kind_Name ( PR_ErrorKind kind )
 {
@@ -209,11 +230,16 @@ static struct {
    ExeContext*  where;
 } held_read;
 
-/* The held reads already reported, by stack: unique errors are not
-   merged by the core. */
+/* The held reads already reported, by stack, kind and Python type (as
+   pr_eq_Error tells errors apart): unique errors are not merged by the
+   core. */
 #define PR_MAX_HELD_SEEN 64
-static ExeContext* held_seen[PR_MAX_HELD_SEEN];
-static UInt        n_held_seen = 0;
+static struct {
+   ExeContext*   where;
+   PR_ErrorKind  kind;
+   const HChar*  pytype;   /* a copy, kept for the run */
+} held_seen[PR_MAX_HELD_SEEN];
+static UInt n_held_seen = 0;
 
 Bool PR_(held_read_pending) = False;
 
@@ -243,7 +269,8 @@ Bool PR_(held_read_of) ( ThreadId tid, Addr obj )
 
 void PR_(settle_refcnt_read) ( ThreadId tid, Addr a, Bool writes )
 {
-   UInt i;
+   UInt         i;
+   PR_ErrorKind kind;
    if (!held_read.valid)
       return;
    if (a == held_read.obj && tid == held_read.tid) {
@@ -267,13 +294,21 @@ void PR_(settle_refcnt_read) ( ThreadId tid, Addr a, Bool writes )
    last_access_error.kind   = held_read.kind;
    last_access_error.serial = held_read.err.blk.known
                               ? held_read.err.blk.serial : held_read.obj;
+   kind = attach_Borrow(held_read.kind, &held_read.err);
    for (i = 0; i < n_held_seen; i++)
-      if (held_seen[i] == held_read.where)
+      if (held_seen[i].where == held_read.where
+          && held_seen[i].kind == kind
+          && VG_(strcmp)(held_seen[i].pytype,
+                         held_read.err.blk.pytype) == 0)
          return;
-   if (n_held_seen < PR_MAX_HELD_SEEN)
-      held_seen[n_held_seen++] = held_read.where;
-   VG_(unique_error)(held_read.tid,
-                     attach_Borrow(held_read.kind, &held_read.err),
+   if (n_held_seen < PR_MAX_HELD_SEEN) {
+      held_seen[n_held_seen].where  = held_read.where;
+      held_seen[n_held_seen].kind   = kind;
+      held_seen[n_held_seen].pytype = VG_(strdup)("pr.settle.1",
+                                         held_read.err.blk.pytype);
+      n_held_seen++;
+   }
+   VG_(unique_error)(held_read.tid, kind,
                      held_read.obj, NULL, &held_read.err, held_read.where,
                      /*print_error*/True, /*allow_GDB_attach*/False,
                      /*count_error*/True);
@@ -415,6 +450,114 @@ static void pp_Block ( const PR_BlockDesc* b, Addr a, Bool xml )
    }
 }
 
+/*------------------------------------------------------------*/
+/*--- Stacks, plumbing left out                           ---*/
+/*------------------------------------------------------------*/
+
+/* The functions a report's reader did not write and need not see
+   first: CPython's refcount helpers and object-header accessors
+   (static inline in 3.10+, so they appear as inlined frames even in
+   -O0 extensions), and the deallocation entry point. */
+static const HChar* const plumbing_fns[] = {
+   "Py_INCREF", "Py_DECREF", "Py_XINCREF", "Py_XDECREF",
+   "_Py_INCREF", "_Py_DECREF", "_Py_XINCREF", "_Py_XDECREF",
+   "Py_IncRef", "Py_DecRef", "_Py_IncRef", "_Py_DecRef",
+   "_Py_DECREF_SPECIALIZED", "_Py_DECREF_NO_DEALLOC",
+   "_Py_DECREF_IMMORTAL", "_Py_IsImmortal",
+   "Py_REFCNT", "_Py_REFCNT", "Py_SET_REFCNT", "_Py_SET_REFCNT",
+   "Py_TYPE", "_Py_TYPE", "Py_IS_TYPE", "_Py_IS_TYPE", "Py_SIZE",
+   "_Py_Dealloc",
+};
+
+/* Is the text frame "0x...: NAME (file:line)" or "0x...: NAME (in
+   object)" one of those? */
+static Bool is_Plumbing_Frame ( const HChar* desc )
+{
+   const HChar* name = VG_(strstr)(desc, ": ");
+   SizeT len;
+   Int   i;
+   if (name == NULL)
+      return False;
+   name += 2;
+   len = VG_(strlen)(name);
+   {
+      const HChar* paren = VG_(strstr)(name, " (");
+      if (paren != NULL)
+         len = paren - name;
+   }
+   for (i = 0; i < sizeof plumbing_fns / sizeof plumbing_fns[0]; i++)
+      if (VG_(strlen)(plumbing_fns[i]) == len
+          && VG_(strncmp)(plumbing_fns[i], name, len) == 0)
+         return True;
+   /* An LTO build's inlined calls whose names its debug info lost
+      (Debian's python3.11): those from object.h are the same
+      helpers. */
+   return VG_(strncmp)(name, "UnknownInlinedFun (object.h:", 28) == 0;
+}
+
+/* Two walks of a stack, frame by frame (inlined calls included): the
+   first counts the leading plumbing frames, the second prints the
+   rest as Valgrind does ("at" first, then "by"). */
+typedef
+   struct {
+      Bool counting;
+      Bool past_plumbing; /* counting: a frame of the user's seen     */
+      UInt n_frames;      /* counting: all the frames                 */
+      UInt n_skip;        /* the leading plumbing frames              */
+      UInt n_seen;        /* printing: frames walked so far           */
+   }
+   PR_StackWalk;
+
+static void walk_Frame ( UInt n, DiEpoch ep, Addr ip, void* opaque )
+{
+   PR_StackWalk* w       = opaque;
+   InlIPCursor*  iipc    = VG_(new_IIPC)(ep, ip);
+   Bool          preload = PR_(in_preload)(ip);
+   do {
+      const HChar* desc = VG_(describe_IP)(ep, ip, iipc);
+      if (w->counting) {
+         w->n_frames++;
+         if (!w->past_plumbing && (preload || is_Plumbing_Frame(desc)))
+            w->n_skip++;
+         else
+            w->past_plumbing = True;
+      } else {
+         if (w->n_seen >= w->n_skip)
+            VG_(message)(Vg_UserMsg, "   %s %s\n",
+                         w->n_seen == w->n_skip ? "at" : "by", desc);
+         w->n_seen++;
+      }
+   } while (VG_(next_IIPC)(iipc));
+   VG_(delete_IIPC)(iipc);
+}
+
+/* The core's, not in 3.19's public headers (pub_core_execontext.h),
+   but in libcoregrind, which the tool links with. */
+extern StackTrace VG_(get_ExeContext_StackTrace) ( const ExeContext* e );
+
+static void pp_Stack ( ExeContext* ec )
+{
+   PR_StackWalk w;
+   DiEpoch      ep;
+   StackTrace   ips;
+   UInt         n_ips;
+
+   if (VG_(clo_xml) || PR_(clo_show_plumbing)) {
+      VG_(pp_ExeContext)(ec);
+      return;
+   }
+   ep    = VG_(get_ExeContext_epoch)(ec);
+   ips   = VG_(get_ExeContext_StackTrace)(ec);
+   n_ips = VG_(get_ExeContext_n_ips)(ec);
+   VG_(memset)(&w, 0, sizeof w);
+   w.counting = True;
+   VG_(apply_StackTrace)(walk_Frame, &w, ep, ips, n_ips);
+   if (w.n_skip == w.n_frames)
+      w.n_skip = 0;        /* all plumbing: show it all */
+   w.counting = False;
+   VG_(apply_StackTrace)(walk_Frame, &w, ep, ips, n_ips);
+}
+
 static void pp_Aux_Stack ( const HChar* title, ExeContext* ec, Bool xml )
 {
    if (ec == NULL)
@@ -423,7 +566,7 @@ static void pp_Aux_Stack ( const HChar* title, ExeContext* ec, Bool xml )
       emit("  <auxwhat>%pS</auxwhat>\n", title);
    else
       emit(" %s\n", title);
-   VG_(pp_ExeContext)(ec);
+   pp_Stack(ec);
 }
 
 /* ob_refcnt, ob_type, or "offset N" of the object. */
@@ -444,6 +587,28 @@ static Bool is_Object_Kind ( PR_ErrorKind k )
           || k == Err_StaleBorrow;
 }
 
+/* The nearest Memcheck kind, and its wording as Memcheck prints it
+   (which CTest matches). */
+static const HChar* memcheck_Kind ( PR_ErrorKind kind, Bool isWrite,
+                                    /*OUT*/const HChar** wording )
+{
+   switch (kind) {
+      case Err_ExtraDecref:     /* found at its read, but it writes */
+         *wording = "Invalid write of size";
+         return "InvalidWrite";
+      case Err_UseAfterFree: case Err_HeapOverflow:
+      case Err_UseAfterDealloc: case Err_StaleBorrow:
+         *wording = isWrite ? "Invalid write of size" : "Invalid read of size";
+         return isWrite ? "InvalidWrite" : "InvalidRead";
+      case Err_MismatchedFree:
+         *wording = "Mismatched free() / delete / delete []";
+         return "MismatchedFree";
+      default:                  /* frees, deallocs of what is not live */
+         *wording = "Invalid free() / delete / delete[] / realloc()";
+         return "InvalidFree";
+   }
+}
+
 static void pr_pp_Error ( const Error* e )
 {
    const Bool      xml  = VG_(clo_xml);
@@ -454,7 +619,7 @@ static void pr_pp_Error ( const Error* e )
    const HChar*    type = b->pytype[0] ? b->pytype : "Python";
    const HChar*    freed = b->known && b->state == PR_BlockFreed
                            ? ", freed" : "";
-   HChar what[300], fbuf[32];
+   HChar what[500], fbuf[32];
    const HChar* field = field_Name((Long)(err->addr - err->obj),
                                    fbuf, sizeof fbuf);
 
@@ -514,10 +679,27 @@ static void pr_pp_Error ( const Error* e )
          tl_assert(0);
    }
 
+   if (PR_(clo_report_kinds) == PR_KindsMemcheck) {
+      const HChar* wording;
+      HChar        mc_what[sizeof what + 100];
+      const HChar* mc_name = memcheck_Kind(kind, err->isWrite, &wording);
+      SizeT        szB     = err->szB > 0 ? err->szB : sizeof(Word);
+      if (VG_(strstr)(wording, "of size") != NULL)
+         VG_(snprintf)(mc_what, sizeof mc_what, "%s %lu (%s: %s)",
+                       wording, szB, name, what);
+      else
+         VG_(snprintf)(mc_what, sizeof mc_what, "%s (%s: %s)",
+                       wording, name, what);
+      VG_(strcpy)(what, mc_what);
+      name = mc_name;
+   }
+
    if (xml) {
       emit("  <kind>%s</kind>\n", name);
       emit("  <xwhat>\n");
       emit("    <text>%pS</text>\n", what);
+      if (PR_(clo_report_kinds) == PR_KindsMemcheck)
+         emit("    <pyrefkind>%s</pyrefkind>\n", kind_Name(kind));
       emit("    <addr>0x%lx</addr>\n", err->addr);
       if (kind == Err_UseAfterFree || kind == Err_HeapOverflow
           || (is_Object_Kind(kind) && err->szB > 0)) {
@@ -548,9 +730,12 @@ static void pr_pp_Error ( const Error* e )
       }
       emit("  </xwhat>\n");
    } else {
-      emit("%s: %s\n", name, what);
+      if (PR_(clo_report_kinds) == PR_KindsMemcheck)
+         emit("%s\n", what);
+      else
+         emit("%s: %s\n", name, what);
    }
-   VG_(pp_ExeContext)(VG_(get_error_where)(e));
+   pp_Stack(VG_(get_error_where)(e));
 
    pp_Block(b, err->addr, xml);
    if (err->lent) {
@@ -581,7 +766,8 @@ static Bool pr_eq_Error ( VgRes res, const Error* e1, const Error* e2 )
    const PR_Error* b = VG_(get_error_extra)(e2);
    tl_assert(VG_(get_error_kind)(e1) == VG_(get_error_kind)(e2));
    return a->isWrite == b->isWrite && a->freed_with == b->freed_with
-          && a->blk.family == b->blk.family;
+          && a->blk.family == b->blk.family
+          && VG_(strcmp)(a->blk.pytype, b->blk.pytype) == 0;
 }
 
 static UInt pr_update_extra ( const Error* e )
@@ -605,16 +791,41 @@ static Bool pr_recognised_suppression ( const HChar* name, Supp* su )
    return False;
 }
 
+/* The optional line after the kind: `type: PATTERN', matched against
+   the Python type of the object (`*' and `?' wildcards; an error that
+   names no Python type matches only a pattern that matches the empty
+   string, such as `*').  The line is the supp's extra: the pattern. */
+#define PR_TYPE_LINE "type:"
+
 static Bool pr_read_extra_suppression_info ( Int fd, HChar** bufpp,
                                              SizeT* nBufp, Int* lineno,
                                              Supp* su )
 {
+   HChar* pattern;
+   /* True at the end of the file or at a frame line, which the core
+      then takes from *bufpp: no extra line. */
+   if (VG_(get_line)(fd, bufpp, nBufp, lineno))
+      return True;
+   if (VG_(strncmp)(*bufpp, PR_TYPE_LINE, VG_(strlen)(PR_TYPE_LINE)) != 0)
+      return False;         /* a line pyref does not know; the core names
+                               the file and line */
+   pattern = *bufpp + VG_(strlen)(PR_TYPE_LINE);
+   while (*pattern == ' ' || *pattern == '\t')
+      pattern++;
+   if (*pattern == 0 || VG_(strchr)(pattern, ' ') != NULL)
+      return False;         /* `type:' needs one pattern */
+   VG_(set_supp_extra)(su, VG_(strdup)("pr.resi.1", pattern));
+   (*bufpp)[0] = 0;         /* consumed: the core reads the next line */
    return True;
 }
 
 static Bool pr_error_matches_suppression ( const Error* e, const Supp* su )
 {
-   return VG_(get_error_kind)(e) == VG_(get_supp_kind)(su);
+   const HChar*    pattern = VG_(get_supp_extra)(su);
+   const PR_Error* err     = VG_(get_error_extra)(e);
+   if (VG_(get_error_kind)(e) != VG_(get_supp_kind)(su))
+      return False;
+   return pattern == NULL || VG_(string_match)(pattern, err->blk.pytype);
 }
 
 static const HChar* pr_get_error_name ( const Error* e )
@@ -622,12 +833,23 @@ static const HChar* pr_get_error_name ( const Error* e )
    return kind_Name(VG_(get_error_kind)(e));
 }
 
+/* `type: NAME' for an error about a Python object of a known type, so
+   that a generated suppression matches that type only.  A return of
+   nBuf asks the core for a larger buffer. */
 static SizeT pr_print_extra_suppression_info ( const Error* e,
                                                /*OUT*/HChar* buf,
                                                Int nBuf )
 {
+   const PR_Error* err = VG_(get_error_extra)(e);
+   SizeT len;
    buf[0] = 0;
-   return 0;
+   if (err->blk.pytype[0] == 0)
+      return 0;
+   len = VG_(strlen)(PR_TYPE_LINE " ") + VG_(strlen)(err->blk.pytype);
+   if (len >= nBuf)
+      return nBuf;
+   VG_(snprintf)(buf, nBuf, "%s %s", PR_TYPE_LINE, err->blk.pytype);
+   return len;
 }
 
 static SizeT pr_print_extra_suppression_use ( const Supp* su,

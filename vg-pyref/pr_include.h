@@ -361,6 +361,17 @@ typedef
    }
    PR_ErrorKind;
 
+/* --report-kinds: the kind each error is printed as.  `memcheck':
+   the nearest Memcheck kind and wording (InvalidRead, InvalidWrite,
+   InvalidFree, MismatchedFree), for consumers that know only
+   Memcheck's; the precise kind stays in the text and in <pyrefkind>.
+   Suppressions always name the precise kind. */
+typedef enum { PR_KindsPyref, PR_KindsMemcheck } PR_ReportKinds;
+extern PR_ReportKinds PR_(clo_report_kinds);
+/* --show-plumbing: in text stacks, show the leading frames of CPython's
+   refcount helpers and of pyref's wrappers. */
+extern Bool PR_(clo_show_plumbing);
+
 extern void PR_(errors_init) ( void );
 extern void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
                                        Bool isWrite,

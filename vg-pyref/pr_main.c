@@ -77,6 +77,16 @@ static Bool pr_process_cmd_line_option ( const HChar* arg )
          VG_(fmsg_bad_option)(arg, "--keep-stacktraces takes alloc-and-free, "
                               "alloc, free or none\n");
    }
+   else if VG_BOOL_CLO(arg, "--show-plumbing", PR_(clo_show_plumbing)) {}
+   else if VG_STR_CLO(arg, "--report-kinds", tmp_str) {
+      if (VG_(strcmp)(tmp_str, "pyref") == 0)
+         PR_(clo_report_kinds) = PR_KindsPyref;
+      else if (VG_(strcmp)(tmp_str, "memcheck") == 0)
+         PR_(clo_report_kinds) = PR_KindsMemcheck;
+      else
+         VG_(fmsg_bad_option)(arg,
+            "--report-kinds takes 'pyref' or 'memcheck'\n");
+   }
    else if VG_STR_CLO(arg, "--unsupported-python", tmp_str) {
       if (VG_(strcmp)(tmp_str, "refuse") == 0)
          PR_(clo_unsupported_python) = PR_UnsupportedRefuse;
@@ -105,6 +115,15 @@ static void pr_print_usage ( void )
 "                              stack traces kept for heap blocks, shown as\n"
 "                              \"Allocated at\" and \"Freed at\" (for objects:\n"
 "                              \"Died at\") [alloc-and-free]\n"
+"    --report-kinds=pyref|memcheck\n"
+"                              kinds errors are reported as: pyref's own, or\n"
+"                              the nearest Memcheck kind and wording, for\n"
+"                              consumers that know only Memcheck's (CTest,\n"
+"                              Jenkins); the precise kind stays in the text\n"
+"                              and in XML <pyrefkind> [pyref]\n"
+"    --show-plumbing=no|yes    show, at the top of text stacks, the frames of\n"
+"                              CPython's refcount helpers (Py_DECREF,\n"
+"                              _Py_Dealloc, ...) and of pyref's wrappers [no]\n"
 "    --unsupported-python=refuse|ignore\n"
 "                              in a CPython pyref does not support: stop the\n"
 "                              program with exit status %d, or run it without\n"

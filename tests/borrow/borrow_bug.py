@@ -1,4 +1,4 @@
-# Runs one scenario of buggy_borrow: borrow_bug.py SCENARIO
+# Runs scenarios of buggy_borrow, in order: borrow_bug.py SCENARIO...
 # SCENARIO is a buggy_borrow function, or its twin (name_ok), with the
 # data that makes the borrowed object die (or, for the *_survives
 # scenarios, live on elsewhere).  The module is found through PYTHONPATH.
@@ -47,5 +47,6 @@ def run(name):
 
 
 if __name__ == "__main__":
-    run(sys.argv[1])
+    for scenario in sys.argv[1:]:
+        run(scenario)
     print("returned")
