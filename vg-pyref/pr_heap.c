@@ -32,10 +32,10 @@
    2. CPython's allocator domains.  The preload installs hooks with
       PyMem_SetAllocator for RAW, MEM and OBJ (and an arena allocator
       with PyObject_SetArenaAllocator), so pymalloc stays ON.  Each hook
-      asks the real allocator for 16 more bytes than the client did (a
-      redzone inside the pymalloc block) and reports through the event
-      stubs (PR_(ev_*), reached from pr_translate.c without a client
-      request).  A block may be known twice: PyObject_Malloc(600) goes
+      asks the real allocator for the client's size rounded up to 16,
+      plus 16 bytes (PR_HOOK_REQUEST: a redzone inside the pymalloc
+      block) and reports through the event stubs (PR_(ev_*), reached
+      from pr_translate.c without a client request).  A block may be known twice: PyObject_Malloc(600) goes
       to PyMem_RawMalloc and then to malloc, so the C heap sees it
       first and each hook above relabels it; the record keeps the
       family the client used, and the frees of the layers below are
@@ -329,13 +329,25 @@ void PR_(ev_arena) ( Addr a, SizeT len, Bool alive )
    PR_(shadow_set)(a, VG_ROUNDDN(len, PR_GRANULE), PR_SH_ACCESSIBLE);
 }
 
-/* A freed block that is not the C heap's leaves the quarantine: in a
-   pymalloc arena it becomes unowned pool space but for its first
-   granule, where pymalloc keeps its free-list link; elsewhere (the
-   debug layer's blocks) we know nothing of it any more. */
+/* A freed block that is not the C heap's leaves the quarantine and
+   the hook frees it for real: the layer below gets back all the hook
+   had asked for, the block AND its redzone granule (PR_HOOK_REQUEST),
+   so both are unmarked.  In a pymalloc arena that is unowned pool
+   space but for the first granule, where pymalloc keeps its free-list
+   link; elsewhere (the debug hooks' data inside a malloc block, under
+   PYTHONMALLOC=debug, pymalloc_debug or malloc_debug) we know nothing
+   of it any more.
+
+   The redzone must not stay marked: the debug hooks' free, which runs
+   next, checks its guard bytes (just after what the hook asked for) and
+   fills its whole block, our redzone included, with 0xDD.  For MEM and
+   OBJ blocks that free runs inside our hook, where nothing is reported,
+   but a RAW block is freed outside any (a lock object's dealloc, the
+   end of a thread): once the quarantine had filled, each such free of a
+   correct program was a HeapOverflow. */
 static void mark_Released ( Addr p, SizeT size )
 {
-   SizeT len = round16(size ? size : 1);
+   SizeT len = PR_HOOK_REQUEST(size);
    if (find_Arena(p)) {
       PR_(shadow_set)(p, PR_GRANULE, PR_SH_ACCESSIBLE);
       if (len > PR_GRANULE)
@@ -350,7 +362,7 @@ static void mark_Released ( Addr p, SizeT size )
 /*------------------------------------------------------------*/
 
 /* A live block: [p, p+n) accessible, then a redzone up to the end of
-   the granule after it (the hook asked for 16 bytes more than n). */
+   the granule after it (the hook asked for PR_HOOK_REQUEST(n) bytes). */
 static void mark_Live ( Addr p, SizeT n )
 {
    PR_(shadow_set_accessible)(p, n);

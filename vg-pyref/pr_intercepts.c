@@ -211,11 +211,11 @@ static void* hook_malloc ( void* ctx, size_t n )
    PR_MemAllocatorEx* o = ctx;
    int   d = domain_of(ctx);
    void* p;
-   if (n > ((size_t)-1 >> 1) - PR_HOOK_REDZONE)
+   if (n > PR_HOOK_MAX_SIZE)
       return (void*)0;
    {
       ENTER_ALLOCATOR(d);
-      p = o->malloc(o->ctx, n + PR_HOOK_REDZONE);
+      p = o->malloc(o->ctx, PR_HOOK_REQUEST(n));
       LEAVE_ALLOCATOR();
    }
    if (p && pyref_ev_alloc(family_of[d], p, n) == PR_ALLOC_FLUSH)
@@ -229,12 +229,12 @@ static void* hook_calloc ( void* ctx, size_t nelem, size_t elsize )
    int    d = domain_of(ctx);
    size_t n;
    void*  p;
-   if (elsize != 0 && nelem > (((size_t)-1 >> 1) - PR_HOOK_REDZONE) / elsize)
+   if (elsize != 0 && nelem > PR_HOOK_MAX_SIZE / elsize)
       return (void*)0;
    n = nelem * elsize;
    {
       ENTER_ALLOCATOR(d);
-      p = o->calloc(o->ctx, 1, n + PR_HOOK_REDZONE);
+      p = o->calloc(o->ctx, 1, PR_HOOK_REQUEST(n));
       LEAVE_ALLOCATOR();
    }
    if (p && pyref_ev_alloc(family_of[d], p, n) == PR_ALLOC_FLUSH)
@@ -315,11 +315,11 @@ static void* hook_realloc ( void* ctx, void* p, size_t n )
       return (void*)0;
    if (old == PR_REALLOC_UNKNOWN) {
       /* A block from before the hooks: the real realloc knows it. */
-      if (n > ((size_t)-1 >> 1) - PR_HOOK_REDZONE)
+      if (n > PR_HOOK_MAX_SIZE)
          return (void*)0;
       {
          ENTER_ALLOCATOR(d);
-         q = o->realloc(o->ctx, p, n + PR_HOOK_REDZONE);
+         q = o->realloc(o->ctx, p, PR_HOOK_REQUEST(n));
          LEAVE_ALLOCATOR();
       }
       if (q)

@@ -190,6 +190,21 @@ enum {
    block the real allocator returns. */
 #define PR_HOOK_REDZONE      16
 
+/* What a hook asks the layer below for, for a block of n bytes: n
+   rounded up to the 16-byte granule of the shadow map, then the
+   redzone granule.  The redzone the tool marks (the granule after the
+   last byte of the block) then lies inside what the hook asked for,
+   never over bytes of the layer below: under PYTHONMALLOC=debug,
+   n + 16 alone would put up to 15 bytes of that granule over the
+   debug hooks' trailing guard bytes, and the tool could not give them
+   back exactly when the block leaves the quarantine (pr_heap.c,
+   mark_Released).  Directly on pymalloc it costs nothing (its size
+   classes are multiples of 16); with the debug hooks' 24 bytes in
+   between, a block may land one size class higher.  The caller checks
+   first that n <= PR_HOOK_MAX_SIZE. */
+#define PR_HOOK_REQUEST(n)   ((((n) + 15UL) & ~15UL) + PR_HOOK_REDZONE)
+#define PR_HOOK_MAX_SIZE     ((~0UL >> 1) - 2 * PR_HOOK_REDZONE)
+
 /* Exit status of a process stopped by PR_VERDICT_REFUSE (documented in
    README.md: "Exit status"). */
 #define PR_EXIT_UNSUPPORTED_PYTHON 3

@@ -494,8 +494,22 @@ static Bool is_String_Scanner ( Addr a )
    if (so == NULL || (VG_(strncmp)(so, "libc.so", 7) != 0
                       && VG_(strncmp)(so, "ld-linux", 8) != 0))
       return False;
-   if (!VG_(get_fnname)(VG_(current_DiEpoch)(), a, &name))
+   if (!VG_(get_fnname)(VG_(current_DiEpoch)(), a, &name)) {
+      /* Code of glibc with no name: its local symbols (the scanners'
+         variants, __strlen_avx2 & co) are in its detached debug
+         information, which is not installed.  Say so once: the reads
+         past a string's end by those scanners will be reported. */
+      static Bool warned = False;
+      if (!warned) {
+         warned = True;
+         VG_(umsg)("pyref: warning: no symbols for code at %#lx in %s: "
+                   "install glibc's debug symbols (Debian: libc6-dbg), or "
+                   "its vectorised string functions' reads past a "
+                   "string's end may be reported as HeapOverflow\n",
+                   a, so);
+      }
       return False;
+   }
    while (*name == '_')
       name++;
    for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
