@@ -849,6 +849,15 @@ static SizeT pr_print_extra_suppression_info ( const Error* e,
    if (len >= nBuf)
       return nBuf;
    VG_(snprintf)(buf, nBuf, "%s %s", PR_TYPE_LINE, err->blk.pytype);
+   /* A type name is the client's string: a blank or a control
+      character in it would split the line or the pattern.  Each
+      becomes `?', which matches it. */
+   {
+      HChar* c;
+      for (c = buf + VG_(strlen)(PR_TYPE_LINE " "); *c; c++)
+         if ((UChar)*c <= ' ' || (UChar)*c == 0x7f)
+            *c = '?';
+   }
    return len;
 }
 

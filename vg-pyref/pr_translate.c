@@ -495,19 +495,18 @@ static Bool is_String_Scanner ( Addr a )
                       && VG_(strncmp)(so, "ld-linux", 8) != 0))
       return False;
    if (!VG_(get_fnname)(VG_(current_DiEpoch)(), a, &name)) {
-      /* Code of glibc with no name: its local symbols (the scanners'
+      /* Code of libc with no name: its local symbols (the scanners'
          variants, __strlen_avx2 & co) are in its detached debug
-         information, which is not installed.  Say so once: the reads
-         past a string's end by those scanners will be reported. */
-      static Bool warned = False;
-      if (!warned) {
-         warned = True;
-         VG_(umsg)("pyref: warning: no symbols for code at %#lx in %s: "
-                   "install glibc's debug symbols (Debian: libc6-dbg), or "
-                   "its vectorised string functions' reads past a "
-                   "string's end may be reported as HeapOverflow\n",
-                   a, so);
-      }
+         information, which is not installed, and the reads past a
+         string's end by those scanners will be reported.  Say so
+         once, after a few such superblocks: a stray nameless stub
+         (ld.so has some even with its symbols) is not the sign. */
+      static UInt nameless = 0;
+      if (VG_(strncmp)(so, "libc.so", 7) == 0 && ++nameless == 8)
+         VG_(umsg)("pyref: warning: no symbols for code in %s: install "
+                   "glibc's debug symbols (Debian: libc6-dbg), or its "
+                   "vectorised string functions' reads past a string's "
+                   "end may be reported as HeapOverflow\n", so);
       return False;
    }
    while (*name == '_')
