@@ -134,17 +134,7 @@ free_pyinfo(pyinfo_t *pi)
     free(pi->code_glob);
 }
 
-static void
-say(const gs_state_t *st, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(st->err, "%s: ", st->progname);
-    va_start(ap, fmt);
-    vfprintf(st->err, fmt, ap);
-    va_end(ap);
-    fputc('\n', st->err);
-}
+#define say gs_say
 
 /* --- Running programs ---------------------------------------------------- */
 

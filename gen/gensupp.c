@@ -91,8 +91,15 @@
 
 static int bad_usage(const gs_state_t *st, const char *fmt, const char *arg);
 
-static void
-say(const gs_state_t *st, const char *fmt, ...)
+/**
+ * gs_say:
+ * @st: the state (its error stream and program name)
+ * @fmt: printf format of one message line, without the newline
+ *
+ * Prints "pyref-gensupp: MESSAGE" on the error stream.
+ */
+void
+gs_say(const gs_state_t *st, const char *fmt, ...)
 {
     va_list ap;
 
@@ -102,6 +109,8 @@ say(const gs_state_t *st, const char *fmt, ...)
     va_end(ap);
     fputc('\n', st->err);
 }
+
+#define say gs_say
 
 static int
 oom(const gs_state_t *st)
@@ -317,6 +326,27 @@ read_reports(gs_state_t *st, const char **paths, size_t n,
         *n_inputs = i + 1;
     }
     return GS_EXIT_OK;
+}
+
+/* Read the suppression file @supp_path into *f (initialised here; the
+   caller clears it once done, even on failure) and the reports of
+   @paths into st->inputs: the first steps of `usage' and `match'. */
+static int
+read_supp_and_reports(gs_state_t *st, const char *supp_path,
+                      const char **paths, size_t n, gs_suppfile_t *f)
+{
+    gs_supp_status_t rs;
+    char *msg = NULL;
+
+    gs_suppfile_init(f);
+    rs = gs_supp_read_file(supp_path, f, &msg);
+    if (rs != GS_SUPP_OK) {
+        say(st, "%s", msg != NULL ? msg : "cannot read the suppressions");
+        free(msg);
+        return rs == GS_SUPP_NOMEM ? GS_EXIT_MEM : GS_EXIT_INPUT;
+    }
+    free(msg);
+    return read_reports(st, paths, n, &st->inputs, &st->n_inputs);
 }
 
 static void
@@ -2108,23 +2138,13 @@ cmd_usage(gs_state_t *st, const char *supp_path, const char **reports,
           size_t n_reports)
 {
     gs_suppfile_t f;
-    char *msg = NULL, *base;
-    gs_supp_status_t rs;
+    char *base;
     unsigned long *counts = NULL;
     size_t *runs = NULL, i, j, k, fired = 0, with_counts = 0;
     unsigned long other = 0;
     int rc;
 
-    gs_suppfile_init(&f);
-    rs = gs_supp_read_file(supp_path, &f, &msg);
-    if (rs != GS_SUPP_OK) {
-        say(st, "%s", msg != NULL ? msg : "cannot read the suppressions");
-        free(msg);
-        gs_suppfile_clear(&f);
-        return rs == GS_SUPP_NOMEM ? GS_EXIT_MEM : GS_EXIT_INPUT;
-    }
-    free(msg);
-    rc = read_reports(st, reports, n_reports, &st->inputs, &st->n_inputs);
+    rc = read_supp_and_reports(st, supp_path, reports, n_reports, &f);
     if (rc != GS_EXIT_OK) {
         gs_suppfile_clear(&f);
         return rc;
@@ -2228,21 +2248,11 @@ cmd_match(gs_state_t *st, const char *supp_path, const char **reports,
 {
     gs_suppfile_t f;
     inst_list_t insts = {NULL, 0};
-    char *msg = NULL, tool[64];
-    gs_supp_status_t rs;
+    char tool[64];
     size_t i, k, matched = 0;
     int rc;
 
-    gs_suppfile_init(&f);
-    rs = gs_supp_read_file(supp_path, &f, &msg);
-    if (rs != GS_SUPP_OK) {
-        say(st, "%s", msg != NULL ? msg : "cannot read the suppressions");
-        free(msg);
-        gs_suppfile_clear(&f);
-        return rs == GS_SUPP_NOMEM ? GS_EXIT_MEM : GS_EXIT_INPUT;
-    }
-    free(msg);
-    rc = read_reports(st, reports, n_reports, &st->inputs, &st->n_inputs);
+    rc = read_supp_and_reports(st, supp_path, reports, n_reports, &f);
     if (rc != GS_EXIT_OK) {
         gs_suppfile_clear(&f);
         return rc;

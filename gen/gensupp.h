@@ -108,6 +108,8 @@ typedef struct {
 int gs_main(int argc, const char **argv, FILE *err);
 
 /* gensupp.c, for forpython.c */
+void gs_say(const gs_state_t *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int gs_state_note(gs_state_t *st, char ***lines, size_t *n,
                   const char *fmt, ...);
 int gs_from_xml(gs_state_t *st, const char **reports, size_t n_reports);
