@@ -703,7 +703,10 @@ static void pr_pp_Error ( const Error* e )
       emit("    <addr>0x%lx</addr>\n", err->addr);
       if (kind == Err_UseAfterFree || kind == Err_HeapOverflow
           || (is_Object_Kind(kind) && err->szB > 0)) {
-         emit("    <access>%s</access>\n", err->isWrite ? "write" : "read");
+         /* A decrement is found at its read, but it writes. */
+         Bool writes = err->isWrite || kind == Err_ExtraDecref
+                       || kind == Err_DoubleDealloc;
+         emit("    <access>%s</access>\n", writes ? "write" : "read");
          emit("    <size>%lu</size>\n", err->szB);
       }
       if (is_Object_Kind(kind)) {
