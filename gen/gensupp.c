@@ -20,7 +20,7 @@
  *     stripped interpreter on a machine without its debug file): one obj:
  *     line per code address, inlined calls folded.  Unless --exact, obj:
  *     paths lose their folder and their version numbers:
- *     /root/.pyenv/versions/3.8.18/lib/libpython3.8.so.1.0 becomes
+ *     /opt/python-3.8/lib/libpython3.8.so.1.0 becomes
  *     *\/libpython3.*.so*, libc.so.6 becomes *\/libc.so*, the interpreter
  *     /usr/bin/python3.11 becomes *\/bin/python3.11, a stdlib extension
  *     *\/lib-dynload/_json.cpython-*.so.  Stacks are cut at --max-frames
