@@ -83,7 +83,8 @@
 #include "pr_include.h"
 #include "pr_request.h"
 
-/* --freelist-vol: bytes of freed blocks kept unavailable for reuse. */
+/* --freelist-vol: what the freed blocks kept unavailable for reuse may
+   cost, in bytes: their memory and our record of each (queue_Cost). */
 SizeT PR_(clo_freelist_vol) = 20 * 1000 * 1000;
 
 /* --keep-stacktraces=alloc-and-free|alloc|free|none, as Memcheck's:
@@ -231,7 +232,21 @@ typedef
 enum { Q_Libc, Q_Raw, Q_Mem, Q_Obj, Q_N };
 
 static PR_Queue queues[Q_N];
-static SizeT    queued_bytes = 0;   /* over all queues: --freelist-vol */
+static SizeT    queued_bytes = 0;   /* queue_Cost over all queues      */
+
+/* What keeping b in a quarantine costs: its memory, with the redzones
+   around it (ours for CPython's domains, the core's for the C heap),
+   and our record of it.  --freelist-vol bounds the sum.  Counting the
+   client's bytes alone, as Memcheck does, suits a C program's few big
+   buffers, not a Python program whose frees are mostly objects of a
+   few dozen bytes: there the records cost more than the blocks, and a
+   20 MB quarantine of 55-byte objects took 60 MB. */
+static SizeT queue_Cost ( const PR_Block* b )
+{
+   SizeT mem = b->libc ? round16(b->size) + 2 * libc_rz
+                       : PR_HOOK_REQUEST(b->size);
+   return mem + sizeof(PR_Block);
+}
 
 static Int queue_for_Family ( PR_Family fam )
 {
@@ -252,7 +267,7 @@ static void enqueue ( Int q, PR_Block* b )
    else
       queues[q].head = b;
    queues[q].tail = b;
-   queued_bytes += b->size;
+   queued_bytes += queue_Cost(b);
    VG_(free_queue_volume) += b->size;
    VG_(free_queue_length)++;
 }
@@ -266,7 +281,7 @@ static PR_Block* dequeue ( Int q )
    if (queues[q].head == NULL)
       queues[q].tail = NULL;
    b->queued = False;
-   queued_bytes -= b->size;
+   queued_bytes -= queue_Cost(b);
    VG_(free_queue_volume) -= b->size;
    VG_(free_queue_length)--;
    return b;
@@ -990,8 +1005,10 @@ void PR_(heap_print_stats) ( void )
              n_slow, n_slow - n_slow_partial - n_slow_allocator
                      - n_slow_errors,
              n_slow_partial, n_slow_allocator, n_slow_errors);
-   VG_(dmsg)("pyref: quarantine: %'lu bytes in %'lld blocks; %u pymalloc "
-             "arenas\n", queued_bytes, VG_(free_queue_length), n_arenas);
+   VG_(dmsg)("pyref: quarantine: %'lld blocks of %'lld bytes, %'lu bytes "
+             "with redzones and records; %u pymalloc arenas\n",
+             VG_(free_queue_length), VG_(free_queue_volume), queued_bytes,
+             n_arenas);
    PR_(objects_print_stats)();
    PR_(borrow_print_stats)();
 }

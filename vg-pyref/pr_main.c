@@ -105,8 +105,10 @@ static Bool pr_process_cmd_line_option ( const HChar* arg )
 static void pr_print_usage ( void )
 {
    VG_(printf)(
-"    --freelist-vol=<number>   volume of freed blocks kept unavailable for\n"
-"                              reuse, to catch late accesses [20000000]\n"
+"    --freelist-vol=<number>   bytes that freed blocks kept unavailable for\n"
+"                              reuse, to catch late accesses, may cost,\n"
+"                              with their redzones and pyref's records of\n"
+"                              them [20000000]\n"
 "    --borrow-records=<number> borrowed references lent to extensions that\n"
 "                              are remembered (one per object, the oldest\n"
 "                              recycled; 0: none), shown as \"Borrowed\" in\n"
