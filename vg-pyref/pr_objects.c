@@ -375,6 +375,14 @@ static PR_Block* object_Block ( Addr a, Bool strict, /*OUT*/UInt* off,
       PR_Block* b = PR_(block_at)(a - offs[i]);
       if (b == NULL || b->state != PR_BlockLive)
          continue;
+      /* PyMem_Malloc and PyMem_RawMalloc are CPython's buffer domains:
+         no object lives there.  A buffer's word may still hold what
+         the memory's last user left, say a dead str's ob_type, next
+         to a counter that legitimately goes from 0 to -1 (_sre's data
+         stack: a match context's count, when a repeat backtracks past
+         its last try): not an object's refcount. */
+      if (b->family == PR_FamMem || b->family == PR_FamRaw)
+         continue;
       /* Known from its death (a dead float's ob_type is a free-list
          link, no type). */
       if (b->obj_off == offs[i] && b->obj_state != PR_ObjNone) {

@@ -691,6 +691,58 @@ revive_dead_set_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
 }
 
 
+/* --- A counter in a buffer is no refcount ----------------------------- */
+
+/* _sre's data stack (PyMem_Malloc) starts with a match context: its
+   count drops from 0 to -1 when a repeat has backtracked past its last
+   try, and the word after it, unused there, keeps what the memory held
+   before, once the ob_type of a dead str.  No bug: a control only. */
+typedef struct {
+    Py_ssize_t count;
+    const void *stale;
+} counter_t;
+
+static void
+count_below_zero(counter_t *c)
+{
+    volatile Py_ssize_t *count = &c->count;
+
+    c->stale = &PyUnicode_Type;
+    *count = 2;
+    while (*count >= 0) {
+        (*count)--;             // 2 -> 1 -> 0 -> -1
+    }
+}
+
+PyDoc_STRVAR(count_below_zero_ok_doc,
+"count_below_zero_ok()\n\
+\n\
+In buffers from PyMem_Malloc (64 and 1024 bytes) and PyMem_RawMalloc,\n\
+count the first word down from 2 to -1, the second word holding\n\
+&PyUnicode_Type.");
+
+static PyObject *
+count_below_zero_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    counter_t *small = PyMem_Malloc(64);
+    counter_t *large = PyMem_Malloc(1024);
+    counter_t *raw = PyMem_RawMalloc(1024);
+
+    if (small == NULL || large == NULL || raw == NULL) {
+        PyMem_Free(small);
+        PyMem_Free(large);
+        PyMem_RawFree(raw);
+        return PyErr_NoMemory();
+    }
+    count_below_zero(small);
+    count_below_zero(large);
+    count_below_zero(raw);
+    PyMem_Free(small);
+    PyMem_Free(large);
+    PyMem_RawFree(raw);
+    Py_RETURN_NONE;
+}
+
 /* --- Module ----------------------------------------------------------- */
 
 static PyMethodDef buggy_refs_methods[] = {
@@ -735,6 +787,8 @@ static PyMethodDef buggy_refs_methods[] = {
      use_after_decref_float_doc},
     {"use_after_decref_float_ok", use_after_decref_float_ok, METH_NOARGS,
      use_after_decref_float_ok_doc},
+    {"count_below_zero_ok", count_below_zero_ok, METH_NOARGS,
+     count_below_zero_ok_doc},
     {"revive_dead_set", revive_dead_set, METH_NOARGS, revive_dead_set_doc},
     {"revive_dead_set_ok", revive_dead_set_ok, METH_NOARGS,
      revive_dead_set_ok_doc},

@@ -11,7 +11,8 @@ def run(name, n=1000000):
     base = name[:-3] if name.endswith("_ok") else name
     func = getattr(buggy_refs, name)
     if base.startswith("decref_twice_") or base in (
-            "decref_stolen", "use_after_decref_float", "revive_dead_set"):
+            "decref_stolen", "use_after_decref_float", "revive_dead_set",
+            "count_below_zero"):
         func()
     elif base == "decref_borrowed":
         items = [set()]          # the list holds the item's only reference
