@@ -1322,6 +1322,61 @@ frame_matches(const gs_loc_t *p, const gs_obs_frame_t *f)
     return 0;
 }
 
+/*
+ * The frame lines of an entry against a sequence of n frames on the
+ * other side: the frames of an observed error (does the entry match
+ * it?) or the frame lines of another entry (does the entry match all
+ * that the other matches?).  The predicate says whether frame line
+ * @pattern, not "...", accepts the other side's frame @j.
+ */
+typedef int (*gs_frame_ok_fn)(const gs_loc_t *pattern, const void *other,
+                              size_t j);
+
+/* Do the @m frame lines of @pattern match a prefix of @other's @n
+   frames?  "..." matches any run of frames, the empty one included. */
+static int
+frames_match_prefix(const gs_loc_t *pattern, size_t m, size_t n,
+                    gs_frame_ok_fn frame_ok, const void *other)
+{
+    unsigned char *t;
+    size_t i, j;
+    int r;
+
+    if (n + 1 > SIZE_MAX / (m + 1)) {
+        return 0;
+    }
+    /* t[i][j]: pattern[i..] matches a prefix of other's frames from j. */
+    t = malloc((m + 1) * (n + 1));
+    if (t == NULL) {
+        return 0;
+    }
+#define T(i, j) t[(i) * (n + 1) + (j)]
+    for (i = m + 1; i-- > 0;) {
+        for (j = n + 1; j-- > 0;) {
+            if (i == m) {
+                T(i, j) = 1;
+            }
+            else if (pattern[i].kind == GS_LOC_DOTS) {
+                T(i, j) = T(i + 1, j) || (j < n && T(i, j + 1));
+            }
+            else {
+                T(i, j) = j < n && T(i + 1, j + 1)
+                          && frame_ok(&pattern[i], other, j);
+            }
+        }
+    }
+    r = T(0, 0);
+#undef T
+    free(t);
+    return r;
+}
+
+static int
+observed_frame_ok(const gs_loc_t *pattern, const void *err, size_t j)
+{
+    return frame_matches(pattern, &((const gs_obs_error_t *)err)->frames[j]);
+}
+
 /**
  * gs_supp_matches:
  * @supp: an entry
@@ -1337,45 +1392,14 @@ frame_matches(const gs_loc_t *p, const gs_obs_frame_t *f)
 int
 gs_supp_matches(const gs_supp_t *supp, const gs_obs_error_t *err)
 {
-    size_t m = supp->n_frames, n = err->n_frames, i, j;
-    unsigned char *t;
-    int r;
-
     if (!tools_cover(supp->tools, err->tools)
         || strcmp(supp->kind, err->kind) != 0
         || !extras_cover(supp->extra, supp->n_extra, err->extra,
                          err->n_extra, 0)) {
         return 0;
     }
-    if (n + 1 > SIZE_MAX / (m + 1)) {
-        return 0;
-    }
-    /* t[i][j]: frames[i..] of the entry match a prefix of the stack from
-       frame j. */
-    t = malloc((m + 1) * (n + 1));
-    if (t == NULL) {
-        return 0;
-    }
-#define T(i, j) t[(i) * (n + 1) + (j)]
-    for (i = m + 1; i-- > 0;) {
-        for (j = n + 1; j-- > 0;) {
-            if (i == m) {
-                T(i, j) = 1;
-            }
-            else if (supp->frames[i].kind == GS_LOC_DOTS) {
-                T(i, j) = T(i + 1, j) || (j < n && T(i, j + 1));
-            }
-            else {
-                T(i, j) = j < n && T(i + 1, j + 1)
-                          && frame_matches(&supp->frames[i],
-                                           &err->frames[j]);
-            }
-        }
-    }
-    r = T(0, 0);
-#undef T
-    free(t);
-    return r;
+    return frames_match_prefix(supp->frames, supp->n_frames, err->n_frames,
+                               observed_frame_ok, err);
 }
 
 /* Does frame line @g match every frame that frame line @s matches? */
@@ -1408,6 +1432,12 @@ frame_covers(const gs_loc_t *g, const gs_loc_t *s)
     return gs_glob_covers(g->name, s->name);
 }
 
+static int
+entry_frame_ok(const gs_loc_t *pattern, const void *specific, size_t j)
+{
+    return frame_covers(pattern, &((const gs_supp_t *)specific)->frames[j]);
+}
+
 /**
  * gs_supp_covers:
  * @general: an entry
@@ -1422,10 +1452,6 @@ frame_covers(const gs_loc_t *g, const gs_loc_t *s)
 int
 gs_supp_covers(const gs_supp_t *general, const gs_supp_t *specific)
 {
-    size_t m = general->n_frames, n = specific->n_frames, i, j;
-    unsigned char *t;
-    int r;
-
     if (!tools_cover(general->tools, specific->tools)
         || strcmp(general->kind, specific->kind) != 0
         || !extras_cover(general->extra, general->n_extra,
@@ -1433,34 +1459,9 @@ gs_supp_covers(const gs_supp_t *general, const gs_supp_t *specific)
                          specific->n_extra, 1)) {
         return 0;
     }
-    if (n + 1 > SIZE_MAX / (m + 1)) {
-        return 0;
-    }
-    /* t[i][j]: general's frames[i..] match a prefix of every stack that
-       specific's frames[j..] (and anything after them) match.  A "..."
-       of general may swallow any frame line of specific, "..." too. */
-    t = malloc((m + 1) * (n + 1));
-    if (t == NULL) {
-        return 0;
-    }
-#define T(i, j) t[(i) * (n + 1) + (j)]
-    for (i = m + 1; i-- > 0;) {
-        for (j = n + 1; j-- > 0;) {
-            if (i == m) {
-                T(i, j) = 1;
-            }
-            else if (general->frames[i].kind == GS_LOC_DOTS) {
-                T(i, j) = T(i + 1, j) || (j < n && T(i, j + 1));
-            }
-            else {
-                T(i, j) = j < n && T(i + 1, j + 1)
-                          && frame_covers(&general->frames[i],
-                                          &specific->frames[j]);
-            }
-        }
-    }
-    r = T(0, 0);
-#undef T
-    free(t);
-    return r;
+    /* A "..." of general may swallow any frame line of specific, "..."
+       too; any other line of general must cover the line of specific it
+       is set against (frame_covers() says no to "..."). */
+    return frames_match_prefix(general->frames, general->n_frames,
+                               specific->n_frames, entry_frame_ok, specific);
 }
