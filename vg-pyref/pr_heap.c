@@ -66,7 +66,6 @@
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_execontext.h"
-#include "pub_tool_hashtable.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
@@ -95,41 +94,23 @@ Bool PR_(clo_keep_free_stacks)  = True;
 
 static inline ExeContext* alloc_Stack ( ThreadId tid )
 {
-   return PR_(clo_keep_alloc_stacks) ? VG_(record_ExeContext)(tid, 0)
-                                     : NULL;
+   return PR_(clo_keep_alloc_stacks) ? PR_(stack_here)(tid, False) : NULL;
 }
 
 static inline ExeContext* free_Stack ( ThreadId tid )
 {
-   return PR_(clo_keep_free_stacks) ? VG_(record_ExeContext)(tid, 0)
-                                    : NULL;
+   return PR_(clo_keep_free_stacks) ? PR_(stack_here)(tid, False) : NULL;
 }
 
-/* A stack trace taken in a hook event starts with our event stub and
-   hook; the reader wants CPython's allocator call on top. */
-#define PR_MAX_HOOK_FRAMES 3
-
+/* A stack trace taken in a hook event, without our stub and hook. */
 static ExeContext* hook_Stack ( ThreadId tid, Bool keep )
 {
-   Addr ips[500 /* --num-callers maximum */ + PR_MAX_HOOK_FRAMES];
-   UInt n, skip = 0;
-   if (!keep)
-      return NULL;
-   n = VG_(get_StackTrace)(tid, ips,
-                           VG_(clo_backtrace_size) + PR_MAX_HOOK_FRAMES,
-                           NULL, NULL, 0);
-   while (skip < PR_MAX_HOOK_FRAMES && skip + 1 < n
-          && PR_(in_preload)(ips[skip]))
-      skip++;
-   n -= skip;
-   if (n > (UInt)VG_(clo_backtrace_size))
-      n = VG_(clo_backtrace_size);
-   return VG_(make_ExeContext_from_StackTrace)(ips + skip, n);
+   return keep ? PR_(stack_here)(tid, True) : NULL;
 }
 
 ExeContext* PR_(stack_outside_preload) ( ThreadId tid )
 {
-   return hook_Stack(tid, True);
+   return PR_(stack_here)(tid, True);
 }
 
 /* Counters for --stats=yes. */
@@ -146,7 +127,6 @@ static ULong n_slow_errors = 0;
 
 static ULong next_serial = 1;
 
-static VgHashTable* blocks = NULL;   /* PR_Block by start address */
 static PoolAlloc*   block_pool = NULL;
 
 /* The core's redzone on each side of a C-heap block. */
@@ -163,7 +143,7 @@ static PR_Block* new_Block ( Addr p, SizeT n, PR_Family fam, Bool libc,
    b->obj_state = PR_ObjNone; b->obj_off = PR_NO_OBJ;
    b->died_ec = NULL; b->obj_type = 0;
    b->serial = next_serial++;
-   VG_(HT_add_node)(blocks, b);
+   PR_(blockmap_add)(b);
    return b;
 }
 
@@ -174,7 +154,7 @@ void PR_(heap_new_serial) ( PR_Block* b )
 
 PR_Block* PR_(block_at) ( Addr a )
 {
-   return VG_(HT_lookup)(blocks, a);
+   return PR_(blockmap_lookup)(a);
 }
 
 ExeContext* PR_(free_stack) ( ThreadId tid )
@@ -192,7 +172,7 @@ static void delete_Block ( PR_Block* b )
    if (b->obj_state != PR_ObjNone)
       PR_(objects_forget)(b);
    if (!b->orphan) {
-      PR_Block* r = VG_(HT_remove)(blocks, b->key);
+      PR_Block* r = PR_(blockmap_remove)(b->key);
       tl_assert(r == b);
    }
    VG_(freeEltPA)(block_pool, b);
@@ -278,8 +258,22 @@ static PR_Block* dequeue ( Int q )
    if (b == NULL)
       return NULL;
    queues[q].head = b->qnext;
-   if (queues[q].head == NULL)
+   if (queues[q].head == NULL) {
       queues[q].tail = NULL;
+   } else {
+      /* The records at the head of a long quarantine were last touched
+         when they were freed, long ago.  Evictions come one per free:
+         start loading the next one's map slot, and the record after
+         it, now (the new head itself was prefetched by the dequeue
+         before this one). */
+      PR_Block* next = queues[q].head;
+      PR_(blockmap_prefetch)(next->key);
+      if (next->qnext != NULL) {
+         /* Its first 32 bytes, which may straddle two cache lines. */
+         __builtin_prefetch(next->qnext);
+         __builtin_prefetch((const UChar*)next->qnext + 31);
+      }
+   }
    b->queued = False;
    queued_bytes -= queue_Cost(b);
    VG_(free_queue_volume) -= b->size;
@@ -438,7 +432,7 @@ static void free_Libc ( ThreadId tid, void* vp, PR_Family freed_with )
    if (p == 0)
       return;
    PR_SETTLE(tid, 0, False);
-   b = VG_(HT_lookup)(blocks, p);
+   b = PR_(blockmap_lookup)(p);
 
    if (b && b->releasing) {
       /* The inner free of a block the client freed through CPython's
@@ -535,7 +529,7 @@ static void* pr_realloc ( ThreadId tid, void* vp, SizeT n )
 
    if (p == 0)
       return pr_malloc(tid, n);
-   b = VG_(HT_lookup)(blocks, p);
+   b = PR_(blockmap_lookup)(p);
    if (b == NULL || b->state != PR_BlockLive
        || !families_Compatible(b->family, PR_FamMalloc)) {
       free_Libc(tid, vp, PR_FamMalloc);   /* reports the bad pointer */
@@ -551,7 +545,7 @@ static void* pr_realloc ( ThreadId tid, void* vp, SizeT n )
 
 static SizeT pr_malloc_usable_size ( ThreadId tid, void* p )
 {
-   PR_Block* b = VG_(HT_lookup)(blocks, (Addr)p);
+   PR_Block* b = PR_(blockmap_lookup)((Addr)p);
    return b && b->state == PR_BlockLive ? b->size : 0;
 }
 
@@ -566,7 +560,7 @@ UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
    PR_SETTLE(tid, 0, False);
    if (PR_(n_dying) > 0)
       PR_(objects_sweep)(tid);
-   b = VG_(HT_lookup)(blocks, p);
+   b = PR_(blockmap_lookup)(p);
    n_hook_allocs++;
    if (b && b->state == PR_BlockLive && b->libc
        && (b->family == PR_FamMalloc || b->family == PR_FamRaw)
@@ -587,7 +581,7 @@ UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
          re-install them).  Forget the old record; a queued one stays
          in its FIFO as an orphan until it is dequeued. */
       if (b->queued) {
-         VG_(HT_remove)(blocks, p);
+         PR_(blockmap_remove)(p);
          b->orphan = True;
       } else {
          delete_Block(b);
@@ -608,7 +602,7 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
    PR_SETTLE(tid, 0, False);
    if (PR_(n_dying) > 0)
       PR_(objects_sweep)(tid);
-   b = VG_(HT_lookup)(blocks, p);
+   b = PR_(blockmap_lookup)(p);
    n_hook_frees++;
    if (b == NULL) {
       /* Not a block start we know.  Inside a block our hooks made, it
@@ -681,7 +675,7 @@ UWord PR_(ev_evict) ( ThreadId tid, PR_Family fam )
 
 UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p )
 {
-   PR_Block* b = VG_(HT_lookup)(blocks, p);
+   PR_Block* b = PR_(blockmap_lookup)(p);
    if (b == NULL)
       return PR_REALLOC_UNKNOWN;
    if (b->state != PR_BlockLive || !families_Compatible(b->family, fam)) {
@@ -707,7 +701,7 @@ static PR_Block* block_Containing ( Addr a )
    Addr g = VG_ROUNDDN(a, PR_GRANULE);
    Int  steps = 0;
    while (True) {
-      PR_Block* b = VG_(HT_lookup)(blocks, g);
+      PR_Block* b = PR_(blockmap_lookup)(g);
       if (b && a - b->key < round16(b->size ? b->size : 1))
          return b;
       if (!is_Interior(PR_(shadow_get)(g - PR_GRANULE))
@@ -741,7 +735,7 @@ static PR_Block* block_Near ( Addr a )
       hi += PR_GRANULE;
       s = PR_(shadow_get)(hi);
       if (is_Interior(s))
-         return VG_(HT_lookup)(blocks, hi);
+         return PR_(blockmap_lookup)(hi);
       if (s != PR_SH_REDZONE)
          break;
    }
@@ -970,8 +964,7 @@ static void copy_mem_remap ( Addr from, Addr to, SizeT len )
 
 void PR_(heap_init) ( void )
 {
-   tl_assert(blocks == NULL);
-   blocks     = VG_(HT_construct)("pr.heap.blocks");
+   PR_(blockmap_init)();
    block_pool = VG_(newPA)(sizeof(PR_Block), 4000, VG_(malloc),
                            "pr.heap.block_pool", VG_(free));
    VG_(needs_malloc_replacement)(pr_malloc,
@@ -1009,6 +1002,9 @@ void PR_(heap_print_stats) ( void )
              "with redzones and records; %u pymalloc arenas\n",
              VG_(free_queue_length), VG_(free_queue_volume), queued_bytes,
              n_arenas);
+   VG_(dmsg)("pyref: block map: %'lu records in %'lu bytes\n",
+             PR_(blockmap_size)(), PR_(blockmap_bytes)());
+   PR_(stacks_print_stats)();
    PR_(objects_print_stats)();
    PR_(borrow_print_stats)();
 }
@@ -1020,6 +1016,7 @@ void PR_(heap_post_clo_init) ( void )
    libc_rz = VG_ROUNDDN(VG_(malloc_effective_client_redzone_size)(),
                         PR_GRANULE);
    tl_assert(libc_rz >= PR_GRANULE);
+   PR_(stacks_post_clo_init)();
 }
 
 /*--------------------------------------------------------------------*/

@@ -188,7 +188,8 @@ typedef
    quarantine. */
 typedef
    struct _PR_Block {
-      struct _PR_Block* next;     /* hash chain (VgHashNode layout)     */
+      /* The first 32 bytes are all a quarantine eviction reads (see
+         dequeue in pr_heap.c, which prefetches them). */
       UWord             key;      /* start address                      */
       SizeT             size;     /* bytes the client asked for         */
       UChar             family;   /* PR_Family the client used          */
@@ -197,18 +198,45 @@ typedef
       Bool              releasing;/* outer free accepted; inner frees
                                      of the same block are expected     */
       Bool              queued;   /* in a quarantine FIFO               */
-      Bool              orphan;   /* queued, but no longer in `blocks' */
+      Bool              orphan;   /* queued, but no longer in the map */
       UChar             obj_state;/* PR_ObjState                        */
       UChar             obj_off;  /* the PyObject's offset in the block
                                      (0, 16, 32), or PR_NO_OBJ          */
+      struct _PR_Block* qnext;    /* quarantine FIFO                    */
       ExeContext*       alloc_ec;
       ExeContext*       free_ec;
       ExeContext*       died_ec;  /* where its refcount reached zero    */
       Addr              obj_type; /* its type when it died              */
-      struct _PR_Block* qnext;    /* quarantine FIFO                    */
       ULong             serial;   /* which allocation: unique per run   */
    }
    PR_Block;
+
+/*------------------------------------------------------------*/
+/*--- pr_stacks.c                                          ---*/
+/*------------------------------------------------------------*/
+
+/* The stack trace of the running thread, as VG_(record_ExeContext)
+   would record it, with the leading frames in our preload (event stub,
+   hook) left out if skip_preload; from a cache when the same call
+   chain was unwound before. */
+extern ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload );
+extern void        PR_(stacks_post_clo_init) ( void );
+extern void        PR_(stacks_print_stats) ( void );
+
+/*------------------------------------------------------------*/
+/*--- pr_blockmap.c                                        ---*/
+/*------------------------------------------------------------*/
+
+/* Block records by start address (b->key, never 0): at most one
+   record per address. */
+extern void      PR_(blockmap_init)     ( void );
+extern void      PR_(blockmap_add)      ( PR_Block* b );
+extern PR_Block* PR_(blockmap_lookup)   ( Addr key );
+extern PR_Block* PR_(blockmap_remove)   ( Addr key );
+/* Start loading the slot where key would be, ahead of its use. */
+extern void      PR_(blockmap_prefetch) ( Addr key );
+extern UWord     PR_(blockmap_size)     ( void );
+extern UWord     PR_(blockmap_bytes)    ( void );
 
 /* What a report says about the block an address belongs to (or is
    nearest to).  Filled by PR_(describe_addr); self-contained, so it

@@ -371,6 +371,11 @@ static PR_Block* object_Block ( Addr a, Bool strict, /*OUT*/UInt* off,
 {
    static const UInt offs[] = { 0, 16, 32 };
    Int i;
+   /* Start all the map lookups at once: for a GC object the one at
+      offset 0 misses, and its cache miss would otherwise come before
+      the next one's. */
+   for (i = 0; i < sizeof offs / sizeof offs[0]; i++)
+      PR_(blockmap_prefetch)(a - offs[i]);
    for (i = 0; i < sizeof offs / sizeof offs[0]; i++) {
       PR_Block* b = PR_(block_at)(a - offs[i]);
       if (b == NULL || b->state != PR_BlockLive)

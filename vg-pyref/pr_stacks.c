@@ -1,0 +1,248 @@
+/*--------------------------------------------------------------------*/
+/*--- Pyref: stack traces of allocations and deaths.  pr_stacks.c  ---*/
+/*--------------------------------------------------------------------*/
+
+/*
+   This file is part of vg-pyref, a Valgrind tool that checks the
+   ownership of CPython objects and heap blocks.
+
+   This program is free software; you can redistribute it and/or
+   modify it under the terms of the GNU General Public License as
+   published by the Free Software Foundation; either version 2 of the
+   License, or (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful, but
+   WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+   General Public License for more details.
+
+   The GNU General Public License is contained in the file COPYING.
+*/
+
+/* A Python program allocates and kills objects by the million, and
+   pyref records a stack trace at each allocation and each death: the
+   core's unwinder looks up call-frame information for every frame, and
+   that was a quarter of pyref's time on the allocation benchmark.
+
+   Most of those stacks are the same stack again.  CPython 3.11+ runs
+   Python-to-Python calls inside one C frame, and a loop that builds
+   objects allocates from the same C call chain at the same depth each
+   time round.  So the last unwinding that started from a given state
+   (thread, IP, SP, frame pointer, how many frames) is cached, with
+   where it found each frame's return address on the stack.  The next
+   time the same state comes, reading those few stack words and finding
+   the same return addresses proves the same call chain, without one
+   call-frame lookup: the cached ExeContext is the answer.
+
+   What is compared is exactly what the unwinder read: the start
+   registers, then for each frame the return address it took from the
+   stack (at CFA-8 for a CFI or frame-pointer step, at the old SP for
+   its last-ditch step).  A chain that differs anywhere differs in one
+   of those words, except in the pathological case of a frame whose
+   size depends on a register saved on the stack, where another frame
+   layout would also have to leave the very same return addresses at
+   the very same places.  Stacks the unwinder ended early (fewer frames
+   than asked for) are not cached: what stopped it is not among the
+   words compared.  Nor are stacks outside the thread's own stack
+   (coroutines, signal stacks), whose words might not be mapped later.
+   A change of debug information (dlopen, dlclose: a new DiEpoch) empties
+   the cache, since an ExeContext belongs to an epoch.  --stats=yes says
+   how often the cache answered; building with -DPR_STACKS_VERIFY makes
+   every answer from the cache be unwound again and compared. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_stacktrace.h"
+#include "pub_tool_threadstate.h"
+#include "libvex_guest_offsets.h"
+
+#include "pr_include.h"
+
+/* A stack taken in a hook event starts with our event stub and hook;
+   the reader wants CPython's allocator call on top. */
+#define PR_MAX_HOOK_FRAMES 3
+
+/* Deeper --num-callers are not cached: the cache would be big and the
+   hit rate low. */
+#define PR_MAX_CACHED_FRAMES (64 + PR_MAX_HOOK_FRAMES)
+
+#define N_ENTRIES 4096   /* a power of two */
+
+typedef
+   struct {
+      Addr        ip, sp, fp;   /* the start registers; ip 0: empty     */
+      Addr        last;         /* the highest stack word read          */
+      ThreadId    tid;
+      UInt        want;         /* frames asked of the unwinder         */
+      Bool        skip_preload;
+      ExeContext* ec;           /* the answer                           */
+      /* Frames 1..want-1: the stack word the unwinder read the return
+         address from, and that return address. */
+      Addr*       ra_at;
+      Addr*       ra;
+   }
+   PR_StackEntry;
+
+static PR_StackEntry* entries = NULL;   /* NULL: cache off          */
+static Addr*          words   = NULL;   /* ra_at and ra of each     */
+static UInt           cached_epoch = 0;
+
+static ULong n_hits = 0, n_misses = 0, n_uncacheable = 0;
+
+void PR_(stacks_post_clo_init) ( void )
+{
+   UInt  per = VG_(clo_backtrace_size) + PR_MAX_HOOK_FRAMES;
+   Int   i;
+
+   if (per > PR_MAX_CACHED_FRAMES)
+      return;
+   entries = VG_(calloc)("pr.stacks.entries", N_ENTRIES, sizeof *entries);
+   words   = VG_(malloc)("pr.stacks.words",
+                         (SizeT)N_ENTRIES * 2 * per * sizeof(Addr));
+   for (i = 0; i < N_ENTRIES; i++) {
+      entries[i].ra_at = words + (SizeT)i * 2 * per;
+      entries[i].ra    = entries[i].ra_at + per;
+   }
+}
+
+static inline UWord entry_Index ( Addr ip, Addr sp, UInt want )
+{
+   ULong h = ((ULong)ip * 0x9E3779B97F4A7C15ULL) ^ ((ULong)(sp >> 3) << 7)
+             ^ want;
+   return (UWord)((h ^ (h >> 29)) & (N_ENTRIES - 1));
+}
+
+/* Is every stack word in [sp, last] inside tid's own stack? */
+static Bool on_Thread_Stack ( ThreadId tid, Addr sp, Addr last )
+{
+   Addr  max  = VG_(thread_get_stack_max)(tid);
+   SizeT size = VG_(thread_get_stack_size)(tid);
+   return max != 0 && size != 0 && sp >= max - size + 1
+          && last + sizeof(Addr) - 1 <= max;
+}
+
+/* Does the entry still describe the stack? */
+static Bool entry_Holds ( const PR_StackEntry* e )
+{
+   UInt i;
+   for (i = 1; i < e->want; i++)
+      if (*(const Addr*)e->ra_at[i] != e->ra[i])
+         return False;
+   return True;
+}
+
+/* Fill e from a fresh unwinding; False if it cannot be cached. */
+static Bool entry_Fill ( PR_StackEntry* e, ThreadId tid, const Addr* ips,
+                         const Addr* sps, UInt n, UInt want )
+{
+   Addr sp = sps[0];
+   UInt i;
+   if (n != want || n < 2 || !on_Thread_Stack(tid, sp, sps[n - 1]))
+      return False;
+   e->last = sp;
+   for (i = 1; i < n; i++) {
+      Addr ra = ips[i] + 1;    /* the unwinder records RA - 1 */
+      if (sps[i] < sp + sizeof(Addr))
+         return False;
+      if (*(const Addr*)(sps[i] - sizeof(Addr)) == ra)
+         e->ra_at[i] = sps[i] - sizeof(Addr);   /* CFA - 8 */
+      else if (*(const Addr*)sps[i] == ra)
+         e->ra_at[i] = sps[i];                  /* last-ditch step */
+      else
+         return False;
+      e->ra[i] = ra;
+      if (e->ra_at[i] > e->last)
+         e->last = e->ra_at[i];
+   }
+   return True;
+}
+
+static ExeContext* unwind ( ThreadId tid, Bool skip_preload, UInt want,
+                            /*OUT*/Addr* ips, /*OUT*/Addr* sps, UInt* n )
+{
+   UInt skip = 0, m;
+   *n = VG_(get_StackTrace)(tid, ips, want, sps, NULL, 0);
+   m  = *n;
+   if (skip_preload) {
+      while (skip < PR_MAX_HOOK_FRAMES && skip + 1 < m
+             && PR_(in_preload)(ips[skip]))
+         skip++;
+      m -= skip;
+      if (m > (UInt)VG_(clo_backtrace_size))
+         m = VG_(clo_backtrace_size);
+   }
+   return VG_(make_ExeContext_from_StackTrace)(ips + skip, m);
+}
+
+ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
+{
+   Addr           ips[500 /* --num-callers maximum */ + PR_MAX_HOOK_FRAMES];
+   Addr           sps[500 + PR_MAX_HOOK_FRAMES];
+   UInt           want, n;
+   Addr           ip, sp, fp;
+   PR_StackEntry* e;
+   ExeContext*    ec;
+   DiEpoch        ep;
+
+   want = VG_(clo_backtrace_size) + (skip_preload ? PR_MAX_HOOK_FRAMES : 0);
+   if (entries == NULL) {
+      n_uncacheable++;
+      return unwind(tid, skip_preload, want, ips, sps, &n);
+   }
+
+   ep = VG_(current_DiEpoch)();
+   if (ep.n != cached_epoch) {
+      Int i;
+      for (i = 0; i < N_ENTRIES; i++)
+         entries[i].ip = 0;
+      cached_epoch = ep.n;
+   }
+
+   ip = VG_(get_IP)(tid);
+   sp = VG_(get_SP)(tid);
+   VG_(get_shadow_regs_area)(tid, (UChar*)&fp, 0,
+                             OFFSET_amd64_RBP, sizeof fp);
+   e = &entries[entry_Index(ip, sp, want)];
+   if (e->ip == ip && e->sp == sp && e->fp == fp && e->tid == tid
+       && e->want == want && e->skip_preload == skip_preload
+       && on_Thread_Stack(tid, sp, e->last) && entry_Holds(e)) {
+      n_hits++;
+#     if defined(PR_STACKS_VERIFY)
+      ec = unwind(tid, skip_preload, want, ips, sps, &n);
+      if (ec != e->ec) {
+         VG_(dmsg)("pyref: stack cache MISMATCH\n");
+         VG_(pp_ExeContext)(ec);
+         VG_(pp_ExeContext)(e->ec);
+      }
+#     endif
+      return e->ec;
+   }
+
+   n_misses++;
+   ec = unwind(tid, skip_preload, want, ips, sps, &n);
+   if (n > 0 && ips[0] == ip && sps[0] == sp
+       && entry_Fill(e, tid, ips, sps, n, want)) {
+      e->ip = ip; e->sp = sp; e->fp = fp; e->tid = tid;
+      e->want = want; e->skip_preload = skip_preload; e->ec = ec;
+   } else {
+      e->ip = 0;
+   }
+   return ec;
+}
+
+void PR_(stacks_print_stats) ( void )
+{
+   VG_(dmsg)("pyref: stack traces: %'llu from the cache, %'llu unwound, "
+             "%'llu with the cache off\n", n_hits, n_misses, n_uncacheable);
+}
+
+/*--------------------------------------------------------------------*/
+/*--- end                                              pr_stacks.c ---*/
+/*--------------------------------------------------------------------*/
