@@ -64,6 +64,7 @@ static PR_Slot* slots      = NULL;
 static UInt     log2_slots = 0;
 static UWord    slot_mask  = 0;
 static UWord    n_records  = 0;
+static UWord    max_records = 0;   /* for --stats=yes */
 
 /* Fibonacci hashing of the granule number: start addresses are
    16-byte aligned and often a fixed stride apart (one pymalloc size
@@ -121,6 +122,8 @@ void PR_(blockmap_add) ( PR_Block* b )
       rehash(log2_slots + 1);
    put_Slot(b->key, b);
    n_records++;
+   if (n_records > max_records)
+      max_records = n_records;
 }
 
 PR_Block* PR_(blockmap_lookup) ( Addr key )
@@ -190,6 +193,11 @@ void PR_(blockmap_prefetch) ( Addr key )
 UWord PR_(blockmap_size) ( void )
 {
    return n_records;
+}
+
+UWord PR_(blockmap_max_size) ( void )
+{
+   return max_records;
 }
 
 UWord PR_(blockmap_bytes) ( void )

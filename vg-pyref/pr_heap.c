@@ -216,16 +216,17 @@ static SizeT    queued_bytes = 0;   /* queue_Cost over all queues      */
 
 /* What keeping b in a quarantine costs: its memory, with the redzones
    around it (ours for CPython's domains, the core's for the C heap),
-   and our record of it.  --freelist-vol bounds the sum.  Counting the
-   client's bytes alone, as Memcheck does, suits a C program's few big
-   buffers, not a Python program whose frees are mostly objects of a
-   few dozen bytes: there the records cost more than the blocks, and a
-   20 MB quarantine of 55-byte objects took 60 MB. */
+   and our record of it with its share of the block map.  --freelist-vol
+   bounds the sum.  Counting the client's bytes alone, as Memcheck does,
+   suits a C program's few big buffers, not a Python program whose
+   frees are mostly objects of a few dozen bytes: there the records cost
+   more than the blocks, and a 20 MB quarantine of 55-byte objects took
+   60 MB. */
 static SizeT queue_Cost ( const PR_Block* b )
 {
    SizeT mem = b->libc ? round16(b->size) + 2 * libc_rz
                        : PR_HOOK_REQUEST(b->size);
-   return mem + sizeof(PR_Block);
+   return mem + sizeof(PR_Block) + PR_BLOCKMAP_BYTES_PER_RECORD;
 }
 
 static Int queue_for_Family ( PR_Family fam )
@@ -1002,8 +1003,10 @@ void PR_(heap_print_stats) ( void )
              "with redzones and records; %u pymalloc arenas\n",
              VG_(free_queue_length), VG_(free_queue_volume), queued_bytes,
              n_arenas);
-   VG_(dmsg)("pyref: block map: %'lu records in %'lu bytes\n",
-             PR_(blockmap_size)(), PR_(blockmap_bytes)());
+   VG_(dmsg)("pyref: block map: %'lu records (at most %'lu) in %'lu bytes; "
+             "a record is %'lu bytes\n",
+             PR_(blockmap_size)(), PR_(blockmap_max_size)(),
+             PR_(blockmap_bytes)(), (UWord)sizeof(PR_Block));
    PR_(stacks_print_stats)();
    PR_(objects_print_stats)();
    PR_(borrow_print_stats)();

@@ -229,6 +229,11 @@ extern void        PR_(stacks_print_stats) ( void );
 
 /* Block records by start address (b->key, never 0): at most one
    record per address. */
+/* What a record costs in the map: a 16-byte slot, in a map kept
+   between an eighth and three quarters full (pr_blockmap.c); 32 bytes
+   at half full, where steady churn keeps it. */
+#define PR_BLOCKMAP_BYTES_PER_RECORD 32
+
 extern void      PR_(blockmap_init)     ( void );
 extern void      PR_(blockmap_add)      ( PR_Block* b );
 extern PR_Block* PR_(blockmap_lookup)   ( Addr key );
@@ -236,6 +241,7 @@ extern PR_Block* PR_(blockmap_remove)   ( Addr key );
 /* Start loading the slot where key would be, ahead of its use. */
 extern void      PR_(blockmap_prefetch) ( Addr key );
 extern UWord     PR_(blockmap_size)     ( void );
+extern UWord     PR_(blockmap_max_size) ( void );
 extern UWord     PR_(blockmap_bytes)    ( void );
 
 /* What a report says about the block an address belongs to (or is
