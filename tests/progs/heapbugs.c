@@ -8,6 +8,9 @@
  *   heapbugs realloc_stale | realloc_stale_ok  (the old pointer after realloc)
  *   heapbugs interior_free | interior_free_ok
  *   heapbugs rmw_overflow | rmw_overflow_ok   (+= on a word past the end)
+ *   heapbugs same_depth_chains | same_depth_chains_ok
+ *                      (a block from one of two call chains that reach
+ *                      malloc at the same depth, used after free)
  *   heapbugs all_ok            (every correct twin)
  *
  * Copyright (C) 2026 the vg-pyref developers
@@ -113,6 +116,47 @@ interior_free(int buggy)
     }
 }
 
+/* Two call chains that reach malloc with the same IP, stack pointer and
+   frame pointer, for pyref's cache of stack traces (pr_stacks.c): only
+   a return address on the stack tells them apart.  The block that came
+   through the second chain must say through_second in "Allocated at",
+   although the first chain was unwound there just before. */
+static char *__attribute__((noinline))
+make_block(void)
+{
+    return malloc(24);
+}
+
+static char *__attribute__((noinline))
+through_first(void)
+{
+    char *p = make_block();
+    sink = 1;
+    return p;
+}
+
+static char *__attribute__((noinline))
+through_second(void)
+{
+    char *p = make_block();
+    sink = 2;
+    return p;
+}
+
+static void
+same_depth_chains(int buggy)
+{
+    for (int i = 0; i < 3; i++) {
+        free(through_first());
+    }
+    char *p = through_second();
+    p[0] = 5;
+    free(p);
+    if (buggy) {
+        sink = p[0];  // p is freed: UseAfterFree of the block through_second made
+    }
+}
+
 static const struct {
     const char *name;
     void (*fn)(int buggy);
@@ -124,6 +168,7 @@ static const struct {
     {"realloc_stale", realloc_stale},
     {"interior_free", interior_free},
     {"rmw_overflow", rmw_overflow},
+    {"same_depth_chains", same_depth_chains},
 };
 
 int
