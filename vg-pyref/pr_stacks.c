@@ -28,27 +28,29 @@
    Python-to-Python calls inside one C frame, and a loop that builds
    objects allocates from the same C call chain at the same depth each
    time round.  So the last unwinding that started from a given state
-   (thread, IP, SP, frame pointer, how many frames) is cached, with
-   where it found each frame's return address on the stack.  The next
-   time the same state comes, reading those few stack words and finding
-   the same return addresses proves the same call chain, without one
-   call-frame lookup: the cached ExeContext is the answer.
+   (thread, IP, SP, frame pointer as fp_Key has it, how many frames) is
+   cached, with where it found each frame's return address on the
+   stack.  The next time the same state comes, reading those few stack
+   words and finding the same return addresses proves the same call
+   chain, without one call-frame lookup: the cached ExeContext is the
+   answer.
 
-   What is compared is exactly what the unwinder read: the start
-   registers, then for each frame the return address it took from the
-   stack (at CFA-8 for a CFI or frame-pointer step, at the old SP for
-   its last-ditch step).  A chain that differs anywhere differs in one
-   of those words, except in the pathological case of a frame whose
-   size depends on a register saved on the stack, where another frame
-   layout would also have to leave the very same return addresses at
-   the very same places.  Stacks the unwinder ended early (fewer frames
-   than asked for) are not cached: what stopped it is not among the
-   words compared.  Nor are stacks outside the thread's own stack
-   (coroutines, signal stacks), whose words might not be mapped later.
-   A change of debug information (dlopen, dlclose: a new DiEpoch) empties
-   the cache, since an ExeContext belongs to an epoch.  --stats=yes says
-   how often the cache answered; building with -DPR_STACKS_VERIFY makes
-   every answer from the cache be unwound again and compared. */
+   What is compared is what the unwinder read: the start registers
+   (RBP only when near the stack, see fp_Key), then for each frame the
+   return address it took from the stack (at CFA-8 for a CFI or
+   frame-pointer step, at the old SP for its last-ditch step).  A chain
+   that differs anywhere differs in one of those words, except in the
+   pathological case of a frame whose size depends on a register saved
+   on the stack, where another frame layout would also have to leave
+   the very same return addresses at the very same places.  Stacks the
+   unwinder ended early (fewer frames than asked for) are not cached:
+   what stopped it is not among the words compared.  Nor are stacks
+   outside the thread's own stack (coroutines, signal stacks), whose
+   words might not be mapped later.  A change of debug information
+   (dlopen, dlclose: a new DiEpoch) empties the cache, since an
+   ExeContext belongs to an epoch.  --stats=yes says how often the
+   cache answered; building with -DPR_STACKS_VERIFY makes every answer
+   from the cache be unwound again and compared. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_debuginfo.h"
@@ -77,7 +79,8 @@
 
 typedef
    struct {
-      Addr        ip, sp, fp;   /* the start registers; ip 0: empty     */
+      Addr        ip, sp, fp;   /* the start registers (fp: fp_Key);
+                                   ip 0: empty                          */
       Addr        last;         /* the highest stack word read          */
       ThreadId    tid;
       UInt        want;         /* frames asked of the unwinder         */
@@ -110,6 +113,26 @@ void PR_(stacks_post_clo_init) ( void )
       entries[i].ra_at = words + (SizeT)i * 2 * per;
       entries[i].ra    = entries[i].ra_at + per;
    }
+}
+
+/* The frame pointer as a key.  Code built without frame pointers (most
+   of CPython) keeps any value in RBP, often a pointer to an object, and
+   keying on it would make the same chain a new state each time.  The
+   unwinder uses RBP only as the base of a frame's CFA, or for its
+   frame-pointer step, and either gives up (and tries its next method)
+   unless the result lies in the stack.  So an RBP far from the stack
+   gives the same unwinding whatever its value, and it is keyed as one
+   value; one near or in the stack is keyed as it is.  "Far" leaves a
+   margin much wider than any CFA offset from RBP. */
+#define PR_FP_MARGIN 65536
+
+static inline Addr fp_Key ( ThreadId tid, Addr sp, Addr fp )
+{
+   Addr max = VG_(thread_get_stack_max)(tid);
+   if (sp > PR_FP_MARGIN && fp >= sp - PR_FP_MARGIN
+       && fp <= max + PR_FP_MARGIN)
+      return fp;
+   return 1;   /* not an address any frame's CFA can be based on */
 }
 
 static inline UWord entry_Index ( Addr ip, Addr sp, UInt want )
@@ -209,6 +232,7 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    sp = VG_(get_SP)(tid);
    VG_(get_shadow_regs_area)(tid, (UChar*)&fp, 0,
                              OFFSET_amd64_RBP, sizeof fp);
+   fp = fp_Key(tid, sp, fp);
    e = &entries[entry_Index(ip, sp, want)];
    if (e->ip == ip && e->sp == sp && e->fp == fp && e->tid == tid
        && e->want == want && e->skip_preload == skip_preload
