@@ -144,7 +144,7 @@ UWord PR_(ev_borrow) ( ThreadId tid, UWord api, Addr obj, Addr container )
    r->api            = (UInt)api;
    r->container      = container;
    r->container_type = ctype;
-   r->ec             = PR_(stack_outside_preload)(tid);
+   r->ec             = PR_(stack_here)(tid, True);
    append_Borrow(r);
    return 0;
 }

@@ -108,11 +108,6 @@ static ExeContext* hook_Stack ( ThreadId tid, Bool keep )
    return keep ? PR_(stack_here)(tid, True) : NULL;
 }
 
-ExeContext* PR_(stack_outside_preload) ( ThreadId tid )
-{
-   return PR_(stack_here)(tid, True);
-}
-
 /* Counters for --stats=yes. */
 static ULong n_libc_allocs = 0, n_hook_allocs = 0, n_hook_frees = 0;
 static ULong n_slow = 0, n_slow_partial = 0, n_slow_allocator = 0;

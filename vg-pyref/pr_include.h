@@ -317,10 +317,6 @@ extern void PR_(set_alloc_sp_word) ( Addr a );
                                         scanner's (pr_translate.c) */
 #define PR_ACCESS_SIZE_MASK 0xffffUL
 
-/* A stack trace of tid that starts outside the preload (its hooks'
-   and wrappers' frames dropped). */
-extern ExeContext* PR_(stack_outside_preload) ( ThreadId tid );
-
 /*------------------------------------------------------------*/
 /*--- pr_borrow.c                                          ---*/
 /*------------------------------------------------------------*/

@@ -126,9 +126,8 @@ void PR_(stacks_post_clo_init) ( void )
    margin much wider than any CFA offset from RBP. */
 #define PR_FP_MARGIN 65536
 
-static inline Addr fp_Key ( ThreadId tid, Addr sp, Addr fp )
+static inline Addr fp_Key ( Addr sp, Addr max, Addr fp )
 {
-   Addr max = VG_(thread_get_stack_max)(tid);
    if (sp > PR_FP_MARGIN && fp >= sp - PR_FP_MARGIN
        && fp <= max + PR_FP_MARGIN)
       return fp;
@@ -142,10 +141,10 @@ static inline UWord entry_Index ( Addr ip, Addr sp, UInt want )
    return (UWord)((h ^ (h >> 29)) & (N_ENTRIES - 1));
 }
 
-/* Is every stack word in [sp, last] inside tid's own stack? */
-static Bool on_Thread_Stack ( ThreadId tid, Addr sp, Addr last )
+/* Is every stack word in [sp, last] inside tid's own stack, whose
+   highest byte is max? */
+static Bool on_Thread_Stack ( ThreadId tid, Addr max, Addr sp, Addr last )
 {
-   Addr  max  = VG_(thread_get_stack_max)(tid);
    SizeT size = VG_(thread_get_stack_size)(tid);
    return max != 0 && size != 0 && sp >= max - size + 1
           && last + sizeof(Addr) - 1 <= max;
@@ -162,12 +161,13 @@ static Bool entry_Holds ( const PR_StackEntry* e )
 }
 
 /* Fill e from a fresh unwinding; False if it cannot be cached. */
-static Bool entry_Fill ( PR_StackEntry* e, ThreadId tid, const Addr* ips,
-                         const Addr* sps, UInt n, UInt want )
+static Bool entry_Fill ( PR_StackEntry* e, ThreadId tid, Addr max,
+                         const Addr* ips, const Addr* sps, UInt n,
+                         UInt want )
 {
    Addr sp = sps[0];
    UInt i;
-   if (n != want || n < 2 || !on_Thread_Stack(tid, sp, sps[n - 1]))
+   if (n != want || n < 2 || !on_Thread_Stack(tid, max, sp, sps[n - 1]))
       return False;
    e->last = sp;
    for (i = 1; i < n; i++) {
@@ -209,7 +209,7 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    Addr           ips[500 /* --num-callers maximum */ + PR_MAX_HOOK_FRAMES];
    Addr           sps[500 + PR_MAX_HOOK_FRAMES];
    UInt           want, n;
-   Addr           ip, sp, fp;
+   Addr           ip, sp, fp, max;
    PR_StackEntry* e;
    ExeContext*    ec;
    DiEpoch        ep;
@@ -232,11 +232,12 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    sp = VG_(get_SP)(tid);
    VG_(get_shadow_regs_area)(tid, (UChar*)&fp, 0,
                              OFFSET_amd64_RBP, sizeof fp);
-   fp = fp_Key(tid, sp, fp);
+   max = VG_(thread_get_stack_max)(tid);
+   fp  = fp_Key(sp, max, fp);
    e = &entries[entry_Index(ip, sp, want)];
    if (e->ip == ip && e->sp == sp && e->fp == fp && e->tid == tid
        && e->want == want && e->skip_preload == skip_preload
-       && on_Thread_Stack(tid, sp, e->last) && entry_Holds(e)) {
+       && on_Thread_Stack(tid, max, sp, e->last) && entry_Holds(e)) {
       n_hits++;
 #     if defined(PR_STACKS_VERIFY)
       ec = unwind(tid, skip_preload, want, ips, sps, &n);
@@ -252,7 +253,7 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    n_misses++;
    ec = unwind(tid, skip_preload, want, ips, sps, &n);
    if (n > 0 && ips[0] == ip && sps[0] == sp
-       && entry_Fill(e, tid, ips, sps, n, want)) {
+       && entry_Fill(e, tid, max, ips, sps, n, want)) {
       e->ip = ip; e->sp = sp; e->fp = fp; e->tid = tid;
       e->want = want; e->skip_preload = skip_preload; e->ec = ec;
    } else {
