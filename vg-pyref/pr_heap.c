@@ -687,7 +687,7 @@ UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p )
 
 static Bool is_Interior ( UChar s )
 {
-   return s < PR_GRANULE || s == PR_SH_FREED || s == PR_SH_DEAD;
+   return PR_(shadow_ok_bytes)(s) > 0 || s == PR_SH_FREED || s == PR_SH_DEAD;
 }
 
 /* The block whose interior holds a: walk back over interior granules
@@ -927,6 +927,11 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
       PR_(note_error_ip)(VG_(get_IP)(tid));
    PR_(describe_addr)(bad, &d);
    PR_(record_access_error)(tid, bad, szB, isWrite, &d);
+}
+
+VG_REGPARM(2) void PR_(check_access_slow2) ( Addr a, UWord szB_rw )
+{
+   PR_(check_access_slow)(a, szB_rw, 0);
 }
 
 /*------------------------------------------------------------*/

@@ -130,16 +130,29 @@ extern void PR_(python_type_in_block) ( Addr start, SizeT size,
 #define PR_L2_GRANULES    (1UL << (PR_L1_SHIFT - PR_GRANULE_SHIFT))
 #define PR_L2_SIZE        PR_L2_GRANULES         /* one byte a granule  */
 
-/* Shadow byte values: 0 accessible, 1..15 partially, else why not. */
+/* Shadow byte values.  0: all 16 bytes accessible.  1..15: only the
+   first 16 - value bytes are (the tail of a block whose size is not a
+   multiple of 16).  0x80..0x84: none is, and the value says why.  The
+   inline check then needs one unsigned compare: an access whose last
+   byte is at offset lo in its granule is bad exactly when the shadow
+   byte is greater than 15 - lo (pr_translate.c, add_Access_Check). */
 #define PR_SH_ACCESSIBLE  0x00
-#define PR_SH_REDZONE     0xf0   /* a redzone around a heap block       */
-#define PR_SH_FREED       0xf1   /* a freed block, in the quarantine    */
-#define PR_SH_POOL_FREE   0xf2   /* pymalloc arena space no block owns  */
-#define PR_SH_UNALLOCATED 0xf3   /* malloc space no block owns          */
-#define PR_SH_DEAD        0xf4   /* a dead Python object whose memory
+#define PR_SH_PARTIAL(k)  ((UChar)(PR_GRANULE - (k)))  /* k in 1..15    */
+#define PR_SH_REDZONE     0x80   /* a redzone around a heap block       */
+#define PR_SH_FREED       0x81   /* a freed block, in the quarantine    */
+#define PR_SH_POOL_FREE   0x82   /* pymalloc arena space no block owns  */
+#define PR_SH_UNALLOCATED 0x83   /* malloc space no block owns          */
+#define PR_SH_DEAD        0x84   /* a dead Python object whose memory
                                     was not freed (a type's free list)  */
 
-extern UChar** PR_(shadow_l1);
+/* How many leading bytes of its granule a shadow byte lets through:
+   16, 1..15 for a partial granule, 0 for the reasons. */
+static inline UInt PR_(shadow_ok_bytes) ( UChar s )
+{
+   return s < PR_GRANULE ? PR_GRANULE - s : 0;
+}
+
+extern UChar* PR_(shadow_l1)[PR_L1_ENTRIES];
 extern void  PR_(shadow_init)           ( void );
 extern void  PR_(shadow_set)            ( Addr a, SizeT len, UChar val );
 extern void  PR_(shadow_set_accessible) ( Addr a, SizeT len );
@@ -276,6 +289,9 @@ extern void PR_(heap_print_stats) ( void );
 extern void PR_(describe_addr)  ( Addr a, /*OUT*/PR_BlockDesc* d );
 extern VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
                                                     UWord value );
+/* The same without the stored value (most accesses): one argument
+   fewer for the instrumented code to set up. */
+extern VG_REGPARM(2) void PR_(check_access_slow2) ( Addr a, UWord szB_rw );
 
 /* The live (or quarantined) block starting at a, or NULL. */
 extern PR_Block* PR_(block_at) ( Addr a );

@@ -25,21 +25,26 @@
    16-byte granule is enough to say which bytes may be touched:
 
       0x00         all 16 bytes accessible
-      0x01..0x0f   only the first k bytes are (the tail of a block
-                   whose size is not a multiple of 16)
-      0x80..0xff   none is, and the value says why (PR_SH_*)
+      0x01..0x0f   only the first 16 - value bytes are (the tail of a
+                   block whose size is not a multiple of 16)
+      0x80..0x84   none is, and the value says why (PR_SH_*)
 
    Memory pyref knows nothing about reads as 0x00, so the common case,
-   an access to a live block, the stack or static data, is a zero byte
-   and costs the instrumented code two loads and a compare.
+   an access to a live block, the stack or static data, is a zero byte.
+   The codes are chosen so that the instrumented code decides with one
+   signed compare (pr_include.h, pr_translate.c).
 
    The map has two levels.  The first, an array of 2^19 pointers, is
    indexed by bits 28..46 of the address; each entry points to a
    second level covering 256 MiB with 2^24 shadow bytes.  Entries for
    memory no block was ever in point to one shared second level of
-   zeros, so the instrumented code never tests for NULL.  Second levels
-   are reserved with VG_(am_shadow_alloc) and committed by the kernel
-   only where written; the zero one is never written. */
+   zeros, so the instrumented code never tests for NULL.  The first
+   level is a static array, like Memcheck's primary map: it lies in the
+   tool's image, below 2 GiB, so the instrumented code can name it with
+   a 32-bit displacement instead of loading a 64-bit constant at every
+   check.  Second levels are reserved with VG_(am_shadow_alloc) and
+   committed by the kernel only where written; the zero one is never
+   written. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
@@ -49,8 +54,8 @@
 
 #include "pr_include.h"
 
-UChar** PR_(shadow_l1) = NULL;
-static UChar* zero_l2  = NULL;
+UChar* PR_(shadow_l1)[PR_L1_ENTRIES];
+static UChar* zero_l2 = NULL;
 
 static UChar* alloc_L2 ( void )
 {
@@ -63,11 +68,7 @@ static UChar* alloc_L2 ( void )
 void PR_(shadow_init) ( void )
 {
    UWord i;
-   tl_assert(PR_(shadow_l1) == NULL);
-   PR_(shadow_l1) = VG_(am_shadow_alloc)(PR_L1_ENTRIES * sizeof(UChar*));
-   if (PR_(shadow_l1) == NULL)
-      VG_(out_of_memory_NORETURN)("pyref: shadow memory",
-                                  PR_L1_ENTRIES * sizeof(UChar*));
+   tl_assert(zero_l2 == NULL);
    zero_l2 = alloc_L2();
    for (i = 0; i < PR_L1_ENTRIES; i++)
       PR_(shadow_l1)[i] = zero_l2;
@@ -98,7 +99,12 @@ void PR_(shadow_set) ( Addr a, SizeT len, UChar val )
          n = len >> PR_GRANULE_SHIFT;
       if (val == PR_SH_ACCESSIBLE && l2 == zero_l2)
          ; /* already zero */
-      else
+      else if (n <= 8) {
+         /* Most blocks are a few granules: no call for them. */
+         UWord i;
+         for (i = 0; i < n; i++)
+            l2[first + i] = val;
+      } else
          VG_(memset)(l2 + first, val, n);
       a   += n << PR_GRANULE_SHIFT;
       len -= n << PR_GRANULE_SHIFT;
@@ -106,7 +112,7 @@ void PR_(shadow_set) ( Addr a, SizeT len, UChar val )
 }
 
 /* Make [a, a+len) accessible and the rest of its last granule not:
-   the tail of the last granule gets the partial code len % 16. */
+   the tail of the last granule gets the partial code for len % 16. */
 void PR_(shadow_set_accessible) ( Addr a, SizeT len )
 {
    SizeT whole = len & ~(SizeT)(PR_GRANULE - 1);
@@ -114,7 +120,7 @@ void PR_(shadow_set_accessible) ( Addr a, SizeT len )
    if (len & (PR_GRANULE - 1))
       L2_for_write(a + whole)[((a + whole) >> PR_GRANULE_SHIFT)
                               & (PR_L2_GRANULES - 1)]
-         = (UChar)(len & (PR_GRANULE - 1));
+         = PR_SH_PARTIAL(len & (PR_GRANULE - 1));
 }
 
 /* How many leading bytes of the granule holding a are accessible, and
@@ -128,12 +134,7 @@ UChar PR_(shadow_get) ( Addr a )
 /* Is byte a accessible? */
 Bool PR_(shadow_byte_ok) ( Addr a )
 {
-   UChar s = PR_(shadow_get)(a);
-   if (s == PR_SH_ACCESSIBLE)
-      return True;
-   if (s < PR_GRANULE)
-      return (a & (PR_GRANULE - 1)) < s;
-   return False;
+   return (a & (PR_GRANULE - 1)) < PR_(shadow_ok_bytes)(PR_(shadow_get)(a));
 }
 
 /*--------------------------------------------------------------------*/

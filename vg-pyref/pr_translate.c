@@ -286,14 +286,16 @@ static void note_Temp ( PREnv* env, const IRStmt* st )
 /* Before an access of szB bytes at addr (guarded by guard, or NULL):
    look up the shadow byte of its last byte, and call the slow path if
    that byte is not accessible.  With s the shadow byte and lo the
-   last byte's offset in its granule, the access is bad when s != 0
-   and, as signed bytes, s <= lo: the poison values (0xf0..) are
-   negative, a partial code k in 1..15 is bad exactly when lo >= k. */
+   last byte's offset in its granule, the access is bad when
+   s > 15 - lo, unsigned: a partial code 16 - k (k bytes accessible)
+   exactly when lo >= k, the reasons (0x80..) always, 0 never
+   (pr_include.h).  Eight host instructions and two loads on the fast
+   path, then the guarded call. */
 static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
                                Bool isWrite, IRExpr* guard,
                                UWord flags, IRExpr* value )
 {
-   IRExpr *last, *t, *l1slot, *l2, *sh, *lo, *nz, *le, *bad;
+   IRExpr *last, *t, *l2, *sh, *room, *bad;
    IRDirty* di;
 
    if (is_Uninteresting(env, addr))
@@ -302,42 +304,48 @@ static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
       return;
    tl_assert(szB > 0 && szB <= PR_ACCESS_SIZE_MASK);
 
-   /* Flat IR: every operand an atom, so one temp per step. */
+   /* Flat IR: every operand an atom, so one temp per step.  The first
+      level's index comes out already scaled by 8, and the first level
+      is in the tool's image, so its address is a 32-bit displacement
+      (pr_shadow.c). */
    last   = szB == 1 ? addr
                      : assign(env, Ity_I64, binop(Iop_Add64, addr,
                                                   mkU64(szB - 1)));
-   t      = assign(env, Ity_I64, binop(Iop_Shr64, last, mkU8(PR_L1_SHIFT)));
+   t      = assign(env, Ity_I64, binop(Iop_Shr64, last,
+                                       mkU8(PR_L1_SHIFT - 3)));
    t      = assign(env, Ity_I64, binop(Iop_And64, t,
-                                       mkU64(PR_L1_ENTRIES - 1)));
-   t      = assign(env, Ity_I64, binop(Iop_Shl64, t, mkU8(3)));
-   l1slot = assign(env, Ity_I64,
+                                       mkU64((PR_L1_ENTRIES - 1) << 3)));
+   t      = assign(env, Ity_I64,
                    binop(Iop_Add64, t,
-                         mkU64((ULong)(Addr)PR_(shadow_l1))));
-   l2     = assign(env, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, l1slot));
+                         mkU64((ULong)(Addr)&PR_(shadow_l1)[0])));
+   l2     = assign(env, Ity_I64, IRExpr_Load(Iend_LE, Ity_I64, t));
    t      = assign(env, Ity_I64, binop(Iop_Shr64, last,
                                        mkU8(PR_GRANULE_SHIFT)));
    t      = assign(env, Ity_I64, binop(Iop_And64, t,
                                        mkU64(PR_L2_GRANULES - 1)));
    t      = assign(env, Ity_I64, binop(Iop_Add64, l2, t));
    sh     = assign(env, Ity_I8, IRExpr_Load(Iend_LE, Ity_I8, t));
-   t      = assign(env, Ity_I64, binop(Iop_And64, last,
+   sh     = assign(env, Ity_I64, unop(Iop_8Uto64, sh));
+   /* 15 - lo: the granule's bytes after the last one accessed. */
+   t      = assign(env, Ity_I64, binop(Iop_Xor64, last,
                                        mkU64(PR_GRANULE - 1)));
-   lo     = assign(env, Ity_I32, unop(Iop_64to32, t));
-   nz     = assign(env, Ity_I1, binop(Iop_CmpNE8, sh, mkU8(0)));
-   t      = assign(env, Ity_I32, unop(Iop_8Sto32, sh));
-   le     = assign(env, Ity_I1, binop(Iop_CmpLE32S, t, lo));
-   bad    = assign(env, Ity_I1, binop(Iop_And1, nz, le));
+   room   = assign(env, Ity_I64, binop(Iop_And64, t,
+                                       mkU64(PR_GRANULE - 1)));
+   bad    = assign(env, Ity_I1, binop(Iop_CmpLT64U, room, sh));
    if (guard)
       bad = assign(env, Ity_I1, binop(Iop_And1, bad, guard));
 
+   flags |= szB | (isWrite ? PR_ACCESS_WRITE : 0);
    if (value != NULL)
-      flags |= PR_ACCESS_VALUE;
-   di = unsafeIRDirty_0_N(3, "PR_(check_access_slow)",
-                          VG_(fnptr_to_fnentry)(&PR_(check_access_slow)),
-                          mkIRExprVec_3(addr,
-                             mkU64(szB | (isWrite ? PR_ACCESS_WRITE : 0)
-                                   | flags),
-                             value ? value : mkU64(0)));
+      di = unsafeIRDirty_0_N(3, "PR_(check_access_slow)",
+                             VG_(fnptr_to_fnentry)(&PR_(check_access_slow)),
+                             mkIRExprVec_3(addr,
+                                           mkU64(flags | PR_ACCESS_VALUE),
+                                           value));
+   else
+      di = unsafeIRDirty_0_N(2, "PR_(check_access_slow2)",
+                             VG_(fnptr_to_fnentry)(&PR_(check_access_slow2)),
+                             mkIRExprVec_2(addr, mkU64(flags)));
    di->guard = bad;
    set_Helper_Anns(di);
    addStmtToIRSB(env->sb, IRStmt_Dirty(di));
