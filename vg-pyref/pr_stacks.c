@@ -30,7 +30,10 @@
    time round.  So the last unwinding that started from a given state
    (thread, IP, SP, frame pointer as fp_Key has it, how many frames) is
    cached, with where it found each frame's return address on the
-   stack.  The next time the same state comes, reading those few stack
+   stack; two per start state's slot, since one loop often reaches the
+   same state through two call chains (two callers of one allocating
+   function whose frames have the same size), and the most recent
+   first.  The next time the same state comes, reading those few stack
    words and finding the same return addresses proves the same call
    chain, without one call-frame lookup: the cached ExeContext is the
    answer.
@@ -75,7 +78,9 @@
    hit rate low. */
 #define PR_MAX_CACHED_FRAMES (64 + PR_MAX_HOOK_FRAMES)
 
-#define N_ENTRIES 4096   /* a power of two */
+#define N_WAYS    2      /* entries per slot, most recently used first */
+#define N_SLOTS   2048   /* a power of two                            */
+#define N_ENTRIES (N_SLOTS * N_WAYS)
 
 typedef
    struct {
@@ -134,11 +139,21 @@ static inline Addr fp_Key ( Addr sp, Addr max, Addr fp )
    return 1;   /* not an address any frame's CFA can be based on */
 }
 
-static inline UWord entry_Index ( Addr ip, Addr sp, UInt want )
+/* The first entry of the start state's slot. */
+static inline PR_StackEntry* slot_Of ( Addr ip, Addr sp, UInt want )
 {
    ULong h = ((ULong)ip * 0x9E3779B97F4A7C15ULL) ^ ((ULong)(sp >> 3) << 7)
              ^ want;
-   return (UWord)((h ^ (h >> 29)) & (N_ENTRIES - 1));
+   return &entries[((h ^ (h >> 29)) & (N_SLOTS - 1)) * N_WAYS];
+}
+
+/* Make slot[w] the slot's first entry, moving those before it down. */
+static void move_To_Front ( PR_StackEntry* slot, UInt w )
+{
+   PR_StackEntry e = slot[w];
+   for (; w > 0; w--)
+      slot[w] = slot[w - 1];
+   slot[0] = e;
 }
 
 /* Is every stack word in [sp, last] inside tid's own stack, whose
@@ -210,9 +225,11 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    Addr           sps[500 + PR_MAX_HOOK_FRAMES];
    UInt           want, n;
    Addr           ip, sp, fp, max;
+   PR_StackEntry* slot;
    PR_StackEntry* e;
    ExeContext*    ec;
    DiEpoch        ep;
+   UInt           w;
 
    want = VG_(clo_backtrace_size) + (skip_preload ? PR_MAX_HOOK_FRAMES : 0);
    if (entries == NULL) {
@@ -234,28 +251,37 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
                              OFFSET_amd64_RBP, sizeof fp);
    max = VG_(thread_get_stack_max)(tid);
    fp  = fp_Key(sp, max, fp);
-   e = &entries[entry_Index(ip, sp, want)];
-   if (e->ip == ip && e->sp == sp && e->fp == fp && e->tid == tid
-       && e->want == want && e->skip_preload == skip_preload
-       && on_Thread_Stack(tid, max, sp, e->last) && entry_Holds(e)) {
-      n_hits++;
-#     if defined(PR_STACKS_VERIFY)
-      ec = unwind(tid, skip_preload, want, ips, sps, &n);
-      if (ec != e->ec) {
-         VG_(dmsg)("pyref: stack cache MISMATCH\n");
-         VG_(pp_ExeContext)(ec);
-         VG_(pp_ExeContext)(e->ec);
+   slot = slot_Of(ip, sp, want);
+   for (w = 0; w < N_WAYS; w++) {
+      e = &slot[w];
+      if (e->ip == ip && e->sp == sp && e->fp == fp && e->tid == tid
+          && e->want == want && e->skip_preload == skip_preload
+          && on_Thread_Stack(tid, max, sp, e->last) && entry_Holds(e)) {
+         n_hits++;
+#        if defined(PR_STACKS_VERIFY)
+         ec = unwind(tid, skip_preload, want, ips, sps, &n);
+         if (ec != e->ec) {
+            VG_(dmsg)("pyref: stack cache MISMATCH\n");
+            VG_(pp_ExeContext)(ec);
+            VG_(pp_ExeContext)(e->ec);
+         }
+#        endif
+         ec = e->ec;
+         if (w > 0)
+            move_To_Front(slot, w);
+         return ec;
       }
-#     endif
-      return e->ec;
    }
 
+   /* The least recently used entry makes room. */
    n_misses++;
    ec = unwind(tid, skip_preload, want, ips, sps, &n);
+   e  = &slot[N_WAYS - 1];
    if (n > 0 && ips[0] == ip && sps[0] == sp
        && entry_Fill(e, tid, max, ips, sps, n, want)) {
       e->ip = ip; e->sp = sp; e->fp = fp; e->tid = tid;
       e->want = want; e->skip_preload = skip_preload; e->ec = ec;
+      move_To_Front(slot, N_WAYS - 1);
    } else {
       e->ip = 0;
    }
