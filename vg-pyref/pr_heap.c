@@ -934,6 +934,36 @@ VG_REGPARM(2) void PR_(check_access_slow2) ( Addr a, UWord szB_rw )
    PR_(check_access_slow)(a, szB_rw, 0);
 }
 
+/* Most checks are of a plain load or store of a power-of-two size: one
+   entry point per kind, so the instrumented code passes the address
+   alone (VEX sets up a guarded call's arguments before testing its
+   guard, so each argument costs every check, bad or not). */
+#define PR_PLAIN_SLOW(name, szB_rw)                                    \
+   static VG_REGPARM(1) void name ( Addr a )                           \
+   {                                                                   \
+      PR_(check_access_slow)(a, (szB_rw), 0);                          \
+   }
+PR_PLAIN_SLOW(slow_Load1,   1)
+PR_PLAIN_SLOW(slow_Load2,   2)
+PR_PLAIN_SLOW(slow_Load4,   4)
+PR_PLAIN_SLOW(slow_Load8,   8)
+PR_PLAIN_SLOW(slow_Load16,  16)
+PR_PLAIN_SLOW(slow_Load32,  32)
+PR_PLAIN_SLOW(slow_Store1,  1  | PR_ACCESS_WRITE)
+PR_PLAIN_SLOW(slow_Store2,  2  | PR_ACCESS_WRITE)
+PR_PLAIN_SLOW(slow_Store4,  4  | PR_ACCESS_WRITE)
+PR_PLAIN_SLOW(slow_Store8,  8  | PR_ACCESS_WRITE)
+PR_PLAIN_SLOW(slow_Store16, 16 | PR_ACCESS_WRITE)
+PR_PLAIN_SLOW(slow_Store32, 32 | PR_ACCESS_WRITE)
+#undef PR_PLAIN_SLOW
+
+const PR_PlainSlowFn PR_(plain_access_slow)[2][6] = {
+   { slow_Load1,  slow_Load2,  slow_Load4,  slow_Load8,  slow_Load16,
+     slow_Load32 },
+   { slow_Store1, slow_Store2, slow_Store4, slow_Store8, slow_Store16,
+     slow_Store32 }
+};
+
 /*------------------------------------------------------------*/
 /*--- The address space                                   ---*/
 /*------------------------------------------------------------*/

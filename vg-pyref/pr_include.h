@@ -289,9 +289,12 @@ extern void PR_(heap_print_stats) ( void );
 extern void PR_(describe_addr)  ( Addr a, /*OUT*/PR_BlockDesc* d );
 extern VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
                                                     UWord value );
-/* The same without the stored value (most accesses): one argument
-   fewer for the instrumented code to set up. */
+/* The same without the stored value. */
 extern VG_REGPARM(2) void PR_(check_access_slow2) ( Addr a, UWord szB_rw );
+/* The same for a plain load or store of 1, 2, 4, 8, 16 or 32 bytes:
+   PR_(plain_access_slow)[isWrite][log2 size], or NULL. */
+typedef VG_REGPARM(1) void (*PR_PlainSlowFn) ( Addr a );
+extern const PR_PlainSlowFn PR_(plain_access_slow)[2][6];
 
 /* The live (or quarantined) block starting at a, or NULL. */
 extern PR_Block* PR_(block_at) ( Addr a );

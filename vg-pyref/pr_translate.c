@@ -336,7 +336,14 @@ static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
       bad = assign(env, Ity_I1, binop(Iop_And1, bad, guard));
 
    flags |= szB | (isWrite ? PR_ACCESS_WRITE : 0);
-   if (value != NULL)
+   if (value == NULL && (flags & ~(PR_ACCESS_SIZE_MASK | PR_ACCESS_WRITE)) == 0
+       && (szB & (szB - 1)) == 0 && szB <= 32) {
+      Int            lg = szB == 1 ? 0 : szB == 2 ? 1 : szB == 4 ? 2
+                        : szB == 8 ? 3 : szB == 16 ? 4 : 5;
+      PR_PlainSlowFn fn = PR_(plain_access_slow)[isWrite ? 1 : 0][lg];
+      di = unsafeIRDirty_0_N(1, "PR_(plain_access_slow)",
+                             VG_(fnptr_to_fnentry)(fn), mkIRExprVec_1(addr));
+   } else if (value != NULL)
       di = unsafeIRDirty_0_N(3, "PR_(check_access_slow)",
                              VG_(fnptr_to_fnentry)(&PR_(check_access_slow)),
                              mkIRExprVec_3(addr,
