@@ -289,8 +289,8 @@ static void note_Temp ( PREnv* env, const IRStmt* st )
    last byte's offset in its granule, the access is bad when
    s > 15 - lo, unsigned: a partial code 16 - k (k bytes accessible)
    exactly when lo >= k, the reasons (0x80..) always, 0 never
-   (pr_include.h).  Eight host instructions and two loads on the fast
-   path, then the guarded call. */
+   (pr_include.h).  On amd64 that is a dozen host instructions, two of
+   them loads from the shadow map, and a conditional call. */
 static void add_Access_Check ( PREnv* env, IRExpr* addr, Int szB,
                                Bool isWrite, IRExpr* guard,
                                UWord flags, IRExpr* value )
