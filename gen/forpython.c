@@ -33,7 +33,10 @@
  *     Each run's output goes to a .log next to its .xml.
  *  3. The file: gs_from_xml() over the reports, to
  *     --output-dir/cpython-X.Y-<variant>-<tool>.supp (or -o FILE), with
- *     the interpreter's facts in the header.
+ *     the interpreter's facts in the header (its version and build; the
+ *     interpreter itself by its file name, as in the command and the
+ *     runs' lines: where this machine keeps it does not go into the
+ *     file).
  */
 
 #include "gensupp.h"
@@ -779,7 +782,7 @@ gs_for_python(gs_state_t *st)
              pi.stripped && pi.debug_file == NULL ? "-stripped" : "");
     if (gs_state_note(st, &st->python_info, &st->n_python_info,
                       "Python:   %s (%s), %s build%s, %s libpython%s%s%s, "
-                      "%s", pi.version, pi.executable,
+                      "%s", pi.version, gs_base_name(pi.executable),
                       pi.debug ? "debug" : "release",
                       pi.ft ? ", free-threaded" : "",
                       pi.shared ? "shared" : "static",

@@ -57,7 +57,14 @@
  *     comparable across versions of the file.  Entries are sorted by
  *     tool, kind, frames; the file starts with a header saying where it
  *     comes from (the command, Valgrind's version, the tool, the runs, the
- *     interpreter when for-python made it).
+ *     interpreter when for-python made it).  The header holds what is
+ *     needed to make the file again and nothing about where one machine
+ *     keeps things: the command leaves out the options that only say
+ *     where output goes (-o, --output-dir, --keep-xml), and executables
+ *     (for-python's interpreter, each run's argv[0]) and a Python run's
+ *     script given by an absolute path are written by their file name
+ *     only (python3.12, paths.py); the interpreter's version and build
+ *     say which one it was.
  *
  * pyref-gensupp usage SUPP REPORT.xml... adds up the <suppcounts> of
  * runs made with SUPP and lists each entry as fired or dead; match SUPP
@@ -286,6 +293,62 @@ one_line(char *s)
             *s = ' ';
         }
     }
+}
+
+/**
+ * gs_base_name:
+ * @path: a file name, with or without folders
+ *
+ * Returns: its last part (@path itself when it has no '/' or ends in one).
+ */
+const char *
+gs_base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s != NULL && s[1] != '\0' ? s + 1 : path;
+}
+
+/* In the argv of a Python run (argv[0]'s file name starts with "python"),
+   the index of the script, as CPython's command line reads it: the first
+   argument after the options, unless -c or -m came first; -W and -X take
+   a value, joined or as the next argument, and so does
+   --check-hash-based-pycs.  0 when there is no script (or no Python). */
+static size_t
+python_script_index(const char *const *argv, size_t n)
+{
+    size_t j;
+
+    if (n == 0 || strncmp(gs_base_name(argv[0]), "python", 6) != 0) {
+        return 0;
+    }
+    for (j = 1; j < n; j++) {
+        const char *a = argv[j];
+        size_t c;
+
+        if (a[0] != '-' || a[1] == '\0') {
+            return a[0] == '-' ? 0 : j;         /* "-": stdin */
+        }
+        if (strcmp(a, "--") == 0) {
+            return j + 1 < n ? j + 1 : 0;
+        }
+        if (a[1] == '-') {
+            if (strcmp(a, "--check-hash-based-pycs") == 0) {
+                j++;
+            }
+            continue;
+        }
+        for (c = 1; a[c] != '\0'; c++) {
+            if (a[c] == 'c' || a[c] == 'm') {
+                return 0;
+            }
+            if (a[c] == 'W' || a[c] == 'X') {
+                j += a[c + 1] == '\0';
+                break;
+            }
+        }
+    }
+    return 0;
 }
 
 /* --- Reading reports ----------------------------------------------------- */
@@ -1777,9 +1840,21 @@ write_header(gs_state_t *st, FILE *fp, size_t n_entries)
     size_t len = 0, i, j, n_errors = 0;
     int k;
 
+    /* What reproduces the file, not where one machine keeps things: the
+       options that only say where output goes are left out, and the
+       interpreter is written by its file name (the Python: line says
+       which one it is). */
     for (k = 0; k < st->argc; k++) {
         const char *a = k == 0 ? "pyref-gensupp" : st->argv[k];
+        int role = k > 0 && st->argv_role != NULL ? st->argv_role[k]
+                   : GS_ARG_KEEP;
 
+        if (role == GS_ARG_OMIT) {
+            continue;
+        }
+        if (role == GS_ARG_BASENAME) {
+            a = gs_base_name(a);
+        }
         if (append_quoted(&cmd, &len, a) < 0) {
             free(cmd);
             return -1;
@@ -1828,12 +1903,19 @@ write_header(gs_state_t *st, FILE *fp, size_t n_entries)
     for (i = 0; i < st->n_inputs; i++) {
         const gs_report_t *rep = st->inputs[i].report;
         char *line = NULL;
-        size_t ll = 0;
+        size_t ll = 0, script_at;
 
+        script_at = python_script_index((const char *const *)rep->argv,
+                                        rep->n_argv);
         for (j = 0; j < rep->n_argv; j++) {
             char script[64];
             const char *a = rep->argv[j];
 
+            /* The executable, and a Python script given by an absolute
+               path: their file names only. */
+            if (j == 0 || (j == script_at && a[0] == '/')) {
+                a = gs_base_name(a);
+            }
             /* A program given with -c: its size, not its text. */
             if (strchr(a, '\n') != NULL) {
                 snprintf(script, sizeof(script), "<a script of %zu bytes>",
@@ -2573,11 +2655,14 @@ parse_args(gs_state_t *st, int argc, const char **argv, const char ***args,
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *name, *value = NULL, *eq;
         char buf[64];
-        int found = -1;
+        int found = -1, start = i;
 
         if (only_args || a[0] != '-' || a[1] == '\0') {
             if (push_str(args, n_args, a) < 0) {
                 return oom(st);
+            }
+            if (*n_args == 2 && c_bit == C_PY && st->argv_role != NULL) {
+                st->argv_role[i] = GS_ARG_BASENAME;
             }
             if (*n_args == 1) {
                 st->command = a;
@@ -2626,6 +2711,16 @@ parse_args(gs_state_t *st, int argc, const char **argv, const char ***args,
         }
         else if (!options[found].has_value && value != NULL) {
             return bad_usage(st, "option '%s' takes no value", a);
+        }
+        if (st->argv_role != NULL
+            && (strcmp(options[found].lng, "output") == 0
+                || strcmp(options[found].lng, "output-dir") == 0
+                || strcmp(options[found].lng, "keep-xml") == 0)) {
+            int j;
+
+            for (j = start; j <= i; j++) {
+                st->argv_role[j] = GS_ARG_OMIT;
+            }
         }
         if (strcmp(options[found].lng, "help") == 0) {
             *help = 1;
@@ -2681,6 +2776,11 @@ gs_main(int argc, const char **argv, FILE *err)
     st.tests = "test_bool,test_int";
     st.outdir = ".";
     st.timeout = 1800;
+    st.argv_role = calloc(argc > 0 ? (size_t)argc : 1, 1);
+    if (st.argv_role == NULL) {
+        rc = oom(&st);
+        goto done;
+    }
 
     rc = parse_args(&st, argc, argv, &args, &n_args, &help, &version);
     if (rc != GS_EXIT_OK) {
@@ -2753,6 +2853,7 @@ gs_main(int argc, const char **argv, FILE *err)
     free((void *)st.notes);
     free((void *)st.obj_only);
     free((void *)st.vgopts);
+    free(st.argv_role);
     xmlCleanupParser();
     return rc;
 }

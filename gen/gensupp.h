@@ -44,6 +44,15 @@ typedef enum {
                                    suppressed against the expectation */
 } gs_exit_t;
 
+/* How the header's "# Command:" line writes an element of argv. */
+enum {
+    GS_ARG_KEEP = 0,            /* as given */
+    GS_ARG_OMIT = 1,            /* left out: -o, --output-dir, --keep-xml
+                                   and their values only say where output
+                                   goes, not what it holds */
+    GS_ARG_BASENAME = 2         /* its file name only: the interpreter */
+};
+
 /* One input report, kept whole while the program runs. */
 typedef struct {
     gs_report_t *report;
@@ -64,6 +73,10 @@ typedef struct {
     const char *progname;
     int argc;
     const char **argv;          /* the command line, for provenance */
+    unsigned char *argv_role;   /* per argv element, how the header's
+                                   Command: line writes it: GS_ARG_KEEP,
+                                   GS_ARG_OMIT (where output goes),
+                                   GS_ARG_BASENAME (an executable) */
     const char *command;        /* "from-xml", "usage", "for-python",
                                    "match", "check" */
     const char *output;         /* -o FILE, NULL = standard output */
@@ -113,6 +126,7 @@ void gs_say(const gs_state_t *st, const char *fmt, ...)
 int gs_state_note(gs_state_t *st, char ***lines, size_t *n,
                   const char *fmt, ...);
 int gs_from_xml(gs_state_t *st, const char **reports, size_t n_reports);
+const char *gs_base_name(const char *path);
 
 /* forpython.c */
 int gs_for_python(gs_state_t *st);
