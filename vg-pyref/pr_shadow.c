@@ -32,7 +32,7 @@
    Memory pyref knows nothing about reads as 0x00, so the common case,
    an access to a live block, the stack or static data, is a zero byte.
    The codes are chosen so that the instrumented code decides with one
-   signed compare (pr_include.h, pr_translate.c).
+   unsigned compare (pr_include.h, pr_translate.c).
 
    The map has two levels.  The first, an array of 2^19 pointers, is
    indexed by bits 28..46 of the address; each entry points to a
