@@ -535,10 +535,9 @@ inspect(gs_state_t *st, pyinfo_t *pi)
     }
     pi->stripped = !symtab;
     {
-        const char *code = lib != NULL ? lib : pi->executable;
-        const char *base = strrchr(code, '/');
+        const char *base = gs_base_name(lib != NULL ? lib
+                                                    : pi->executable);
 
-        base = base != NULL ? base + 1 : code;
         pi->code_glob = malloc(strlen(base) + 3);
         if (pi->code_glob == NULL) {
             free(lib);

@@ -383,8 +383,8 @@ read_reports(gs_state_t *st, const char **paths, size_t n,
         (*inputs)[i].report = rep;
         (*inputs)[i].path = paths[i];
         (*inputs)[i].display = paths[i];
-        if (st->display_basenames && strrchr(paths[i], '/') != NULL) {
-            (*inputs)[i].display = strrchr(paths[i], '/') + 1;
+        if (st->display_basenames) {
+            (*inputs)[i].display = gs_base_name(paths[i]);
         }
         *n_inputs = i + 1;
     }
@@ -2220,7 +2220,7 @@ cmd_usage(gs_state_t *st, const char *supp_path, const char **reports,
           size_t n_reports)
 {
     gs_suppfile_t f;
-    char *base;
+    const char *base;
     unsigned long *counts = NULL;
     size_t *runs = NULL, i, j, k, fired = 0, with_counts = 0;
     unsigned long other = 0;
@@ -2237,8 +2237,7 @@ cmd_usage(gs_state_t *st, const char *supp_path, const char **reports,
         rc = oom(st);
         goto done;
     }
-    base = strrchr(supp_path, '/');
-    base = base != NULL ? base + 1 : (char *)supp_path;
+    base = gs_base_name(supp_path);
     for (k = 0; k < st->n_inputs; k++) {
         const gs_report_t *rep = st->inputs[k].report;
         int read_it = 0;
