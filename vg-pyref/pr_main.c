@@ -129,7 +129,10 @@ static void pr_print_usage ( void )
 "    --unsupported-python=refuse|ignore\n"
 "                              in a CPython pyref does not support: stop the\n"
 "                              program with exit status %d, or run it without\n"
-"                              Python checks [refuse]\n",
+"                              Python checks [refuse]\n"
+"    Core options whose default pyref changes: --read-inline-info=yes\n"
+"    (inlined frames, such as Py_DECREF's line, in stacks) and\n"
+"    --vex-guest-chase=no (faster translation of instrumented code)\n",
       PR_EXIT_UNSUPPORTED_PYTHON
    );
 }
