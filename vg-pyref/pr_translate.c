@@ -379,15 +379,15 @@ static IRExpr unknown_load;
 
 /* The walk's tables indexed by temp, kept from one superblock to the
    next (instrumentation is never re-entered) and grown as needed: a
-   VG_(calloc) and VG_(free) of each at every superblock were about 4%
-   of a Python start-up's time. */
+   VG_(calloc) and VG_(free) of each at every superblock showed in
+   `perf' as a few percent of a Python start-up. */
 static struct {
    Int      cap;            /* entries in each table                 */
    Bool*    sp_derived;     /* PREnv's                               */
    Bool*    decref_load;    /* PREnv's                               */
    IRExpr** dec_load_addr;  /* PREnv's                               */
    IRExpr** load_addr;      /* find_Decrements': temp -> load address */
-   IRTemp*  dec_src;        /* find_Decrements': temp -> temp - 1 of  */
+   IRTemp*  dec_src;        /* find_Decrements': t -> u if t = u - 1  */
 } scratch;
 
 static void reserve_Scratch ( Int n )
