@@ -111,7 +111,7 @@ static ExeContext* hook_Stack ( ThreadId tid, Bool keep )
 /* Counters for --stats=yes. */
 static ULong n_libc_allocs = 0, n_hook_allocs = 0, n_hook_frees = 0;
 static ULong n_slow = 0, n_slow_partial = 0, n_slow_allocator = 0;
-static ULong n_slow_errors = 0;
+static ULong n_slow_errors = 0, n_slow_objects = 0;
 
 /*------------------------------------------------------------*/
 /*--- Block records                                       ---*/
@@ -896,11 +896,14 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
             return;
          }
          if (b && s == PR_SH_DEAD) {
+            n_slow_objects++;
             PR_(dead_object_access)(tid, b, a, szB, szB_rw, value);
             return;
          }
-         if (b && PR_(freed_object_decref)(tid, b, a, szB, szB_rw))
+         if (b && PR_(freed_object_decref)(tid, b, a, szB, szB_rw)) {
+            n_slow_objects++;
             return;
+         }
       }
    }
    /* A naturally aligned load, or a vector load (16 bytes or more),
@@ -1025,10 +1028,12 @@ void PR_(heap_print_stats) ( void )
              "%'llu frees through CPython's hooks\n",
              n_libc_allocs, n_hook_allocs, n_hook_frees);
    VG_(dmsg)("pyref: slow-path checks: %'llu (%'llu all bytes good, %'llu "
-             "partial loads, %'llu inside the allocator, %'llu errors)\n",
+             "partial loads, %'llu inside the allocator, %'llu of dead or "
+             "freed objects, %'llu errors)\n",
              n_slow, n_slow - n_slow_partial - n_slow_allocator
-                     - n_slow_errors,
-             n_slow_partial, n_slow_allocator, n_slow_errors);
+                     - n_slow_objects - n_slow_errors,
+             n_slow_partial, n_slow_allocator, n_slow_objects,
+             n_slow_errors);
    VG_(dmsg)("pyref: quarantine: %'lld blocks of %'lld bytes, %'lu bytes "
              "with redzones and records; %u pymalloc arenas\n",
              VG_(free_queue_length), VG_(free_queue_volume), queued_bytes,
