@@ -35,11 +35,12 @@
       asks the real allocator for the client's size rounded up to 16,
       plus 16 bytes (PR_HOOK_REQUEST: a redzone inside the pymalloc
       block) and reports through the event stubs (PR_(ev_*), reached
-      from pr_translate.c without a client request).  A block may be known twice: PyObject_Malloc(600) goes
-      to PyMem_RawMalloc and then to malloc, so the C heap sees it
-      first and each hook above relabels it; the record keeps the
-      family the client used, and the frees of the layers below are
-      expected once the outer free was accepted (`releasing').
+      from pr_translate.c without a client request).  A block may be
+      known twice: PyObject_Malloc(600) goes to PyMem_RawMalloc and
+      then to malloc, so the C heap sees it first and each hook above
+      relabels it; the record keeps the family the client used, and the
+      frees of the layers below are expected once the outer free was
+      accepted (`releasing').
 
    Freed blocks go to a quarantine before their memory is reused, so a
    late access still finds the block, its size and both stacks:
@@ -120,9 +121,16 @@ static ULong n_slow_errors = 0, n_slow_objects = 0;
 /* PR_Block is in pr_include.h: pr_objects.c follows objects' lives
    in the same records. */
 
-static ULong next_serial = 1;
+static UInt next_serial = 1;
 
-static PoolAlloc*   block_pool = NULL;
+/* A new serial: 0 is never one (it means no block). */
+static inline UInt take_Serial ( void )
+{
+   UInt s = next_serial++;
+   if (next_serial == 0)
+      next_serial = 1;
+   return s;
+}
 
 /* The core's redzone on each side of a C-heap block. */
 static SizeT libc_rz = 16;
@@ -130,21 +138,24 @@ static SizeT libc_rz = 16;
 static PR_Block* new_Block ( Addr p, SizeT n, PR_Family fam, Bool libc,
                              ExeContext* ec )
 {
-   PR_Block* b = VG_(allocEltPA)(block_pool);
-   b->key = p; b->size = n; b->family = fam; b->state = PR_BlockLive;
+   PR_Block* b = PR_(record_new)();
+   tl_assert(n <= PR_MAX_BLOCK_SIZE);
+   tl_assert(VG_IS_16_ALIGNED(p) && p != 0 && p <= PR_MAX_BLOCK_ADDR);
+   b->start_gran = p >> 4; b->size = n; b->family = fam;
+   b->state = PR_BlockLive;
    b->libc = libc; b->releasing = False; b->queued = False;
    b->orphan = False;
-   b->alloc_ec = ec; b->free_ec = NULL; b->qnext = NULL;
+   b->alloc_ecu = PR_(ecu_of)(ec); b->free_ecu = 0;
    b->obj_state = PR_ObjNone; b->obj_off = PR_NO_OBJ;
-   b->died_ec = NULL; b->obj_type = 0;
-   b->serial = next_serial++;
+   b->died_ecu = 0; b->obj_type = 0;
+   b->serial = take_Serial();
    PR_(blockmap_add)(b);
    return b;
 }
 
 void PR_(heap_new_serial) ( PR_Block* b )
 {
-   b->serial = next_serial++;
+   b->serial = take_Serial();
 }
 
 PR_Block* PR_(block_at) ( Addr a )
@@ -167,10 +178,10 @@ static void delete_Block ( PR_Block* b )
    if (b->obj_state != PR_ObjNone)
       PR_(objects_forget)(b);
    if (!b->orphan) {
-      PR_Block* r = PR_(blockmap_remove)(b->key);
+      PR_Block* r = PR_(blockmap_remove)(PR_block_start(b));
       tl_assert(r == b);
    }
-   VG_(freeEltPA)(block_pool, b);
+   PR_(record_free)(b);
 }
 
 /* May a block of family `allocated' be freed by `freed_with'?  Its own
@@ -196,11 +207,15 @@ static inline Addr round16 ( Addr a )
 /*------------------------------------------------------------*/
 
 /* One FIFO for the C heap (released by us), one per CPython domain
-   for blocks the C heap does not hold (released by the hook). */
+   for blocks the C heap does not hold (released by the hook).  Each is
+   a ring of record numbers, which also lets an eviction see the next
+   two records to evict and prefetch them. */
 typedef
    struct {
-      PR_Block* head;
-      PR_Block* tail;
+      UInt* ring;    /* cap entries, a power of two                */
+      UInt  cap;
+      UInt  head;    /* the oldest entry                           */
+      UInt  len;
    }
    PR_Queue;
 
@@ -234,15 +249,34 @@ static Int queue_for_Family ( PR_Family fam )
    }
 }
 
+static void grow_Queue ( PR_Queue* qu )
+{
+   UInt  cap  = qu->cap ? 2 * qu->cap : 1024;
+   UInt* ring = VG_(malloc)("pr.heap.quarantine", cap * sizeof *ring);
+   UInt  i;
+   tl_assert(cap > qu->cap);
+   for (i = 0; i < qu->len; i++)
+      ring[i] = qu->ring[(qu->head + i) & (qu->cap - 1)];
+   if (qu->ring)
+      VG_(free)(qu->ring);
+   qu->ring = ring;
+   qu->cap  = cap;
+   qu->head = 0;
+}
+
+static inline Bool queue_Empty ( Int q )
+{
+   return queues[q].len == 0;
+}
+
 static void enqueue ( Int q, PR_Block* b )
 {
-   b->qnext  = NULL;
+   PR_Queue* qu = &queues[q];
+   if (qu->len == qu->cap)
+      grow_Queue(qu);
+   qu->ring[(qu->head + qu->len) & (qu->cap - 1)] = PR_(record_index)(b);
+   qu->len++;
    b->queued = True;
-   if (queues[q].tail)
-      queues[q].tail->qnext = b;
-   else
-      queues[q].head = b;
-   queues[q].tail = b;
    queued_bytes += queue_Cost(b);
    VG_(free_queue_volume) += b->size;
    VG_(free_queue_length)++;
@@ -250,25 +284,24 @@ static void enqueue ( Int q, PR_Block* b )
 
 static PR_Block* dequeue ( Int q )
 {
-   PR_Block* b = queues[q].head;
-   if (b == NULL)
+   PR_Queue* qu = &queues[q];
+   PR_Block* b;
+   if (qu->len == 0)
       return NULL;
-   queues[q].head = b->qnext;
-   if (queues[q].head == NULL) {
-      queues[q].tail = NULL;
-   } else {
+   b = PR_(record_at)(qu->ring[qu->head]);
+   qu->head = (qu->head + 1) & (qu->cap - 1);
+   qu->len--;
+   if (qu->len > 0) {
       /* The records at the head of a long quarantine were last touched
          when they were freed, long ago.  Evictions come one per free:
-         start loading the next one's map slot, and the record after
-         it, now (the new head itself was prefetched by the dequeue
-         before this one). */
-      PR_Block* next = queues[q].head;
-      PR_(blockmap_prefetch)(next->key);
-      if (next->qnext != NULL) {
-         /* Its first 32 bytes, which may straddle two cache lines. */
-         __builtin_prefetch(next->qnext);
-         __builtin_prefetch((const UChar*)next->qnext + 31);
-      }
+         start loading the next one's map slot (its record was
+         prefetched by the dequeue before this one), and the record
+         after it, now. */
+      PR_(blockmap_prefetch)(
+         PR_block_start(PR_(record_at)(qu->ring[qu->head])));
+      if (qu->len > 1)
+         __builtin_prefetch(PR_(record_at)(
+                               qu->ring[(qu->head + 1) & (qu->cap - 1)]));
    }
    b->queued = False;
    queued_bytes -= queue_Cost(b);
@@ -404,11 +437,12 @@ static void mark_Live ( Addr p, SizeT n )
 
 static void mark_Freed ( const PR_Block* b )
 {
-   PR_(shadow_set)(b->key, round16(b->size ? b->size : 1), PR_SH_FREED);
+   Addr p = PR_block_start(b);
+   PR_(shadow_set)(p, round16(b->size ? b->size : 1), PR_SH_FREED);
    /* A heap type dies with its block (after its GC header). */
-   PR_(python_forget_type)(b->key);
-   PR_(python_forget_type)(b->key + 16);
-   PR_(python_forget_type)(b->key + 32);
+   PR_(python_forget_type)(p);
+   PR_(python_forget_type)(p + 16);
+   PR_(python_forget_type)(p + 32);
 }
 
 /*------------------------------------------------------------*/
@@ -417,12 +451,12 @@ static void mark_Freed ( const PR_Block* b )
 
 static void release_Libc_Queue ( void )
 {
-   while (queued_bytes > PR_(clo_freelist_vol) && queues[Q_Libc].head) {
+   while (queued_bytes > PR_(clo_freelist_vol) && !queue_Empty(Q_Libc)) {
       PR_Block* b = dequeue(Q_Libc);
       tl_assert(!b->orphan);   /* the C heap cannot reuse queued memory */
-      PR_(shadow_set)(b->key, round16(b->size ? b->size : 1),
+      PR_(shadow_set)(PR_block_start(b), round16(b->size ? b->size : 1),
                       PR_SH_UNALLOCATED);
-      VG_(cli_free)((void*)b->key);
+      VG_(cli_free)((void*)PR_block_start(b));
       delete_Block(b);
    }
 }
@@ -431,7 +465,7 @@ static void* alloc_Libc ( ThreadId tid, SizeT n, SizeT align,
                           PR_Family fam, Bool zero )
 {
    Addr p;
-   if ((SSizeT)n < 0)
+   if ((SSizeT)n < 0 || n > PR_MAX_BLOCK_SIZE)
       return NULL;   /* absurd size: a bug in the caller, not ours */
    PR_SETTLE(tid, 0, False);
    p = (Addr)VG_(cli_malloc)(align, n);
@@ -478,13 +512,13 @@ static void free_Libc ( ThreadId tid, void* vp, PR_Family freed_with )
          could corrupt the heap, and leaking it is harmless. */
       if (b && b->state == PR_BlockLive) {
          b->state = PR_BlockFreed;
-         b->free_ec = free_Stack(tid);
+         b->free_ecu = PR_(ecu_of)(free_Stack(tid));
          mark_Freed(b);
       }
       return;
    }
    b->state   = PR_BlockFreed;
-   b->free_ec = free_Stack(tid);
+   b->free_ecu = PR_(ecu_of)(free_Stack(tid));
    mark_Freed(b);
    enqueue(Q_Libc, b);
    release_Libc_Queue();
@@ -584,6 +618,8 @@ UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
    PR_SETTLE(tid, 0, False);
    if (PR_(n_dying) > 0)
       PR_(objects_sweep)(tid);
+   if (UNLIKELY(n > PR_MAX_BLOCK_SIZE))
+      return PR_ALLOC_OK;   /* beyond any address space we run in */
    b = PR_(blockmap_lookup)(p);
    n_hook_allocs++;
    if (b && b->state == PR_BlockLive && b->libc
@@ -653,7 +689,8 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
                              p, fam, &d);
       if (b->state == PR_BlockLive) {
          b->state   = PR_BlockFreed;
-         b->free_ec = hook_Stack(tid, PR_(clo_keep_free_stacks));
+         b->free_ecu = PR_(ecu_of)(hook_Stack(tid,
+                                              PR_(clo_keep_free_stacks)));
          mark_Freed(b);
       }
       return PR_FREE_KEEP;   /* never handed to any free: leaked */
@@ -663,8 +700,9 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p )
    /* An object freed by its own dealloc: where it died (the
       Py_DECREF) is the stack the reader needs, and it is already
       recorded; the free's own stack would cost as much again. */
-   b->free_ec = b->obj_state == PR_ObjDying && b->died_ec != NULL
-                ? NULL : hook_Stack(tid, PR_(clo_keep_free_stacks));
+   b->free_ecu = b->obj_state == PR_ObjDying && b->died_ecu != 0
+                 ? 0 : PR_(ecu_of)(hook_Stack(tid,
+                                              PR_(clo_keep_free_stacks)));
    mark_Freed(b);
    if (b->libc) {
       /* The C heap below will see the block freed and quarantine it. */
@@ -683,14 +721,14 @@ UWord PR_(ev_evict) ( ThreadId tid, PR_Family fam )
    Addr      p;
 
    while (True) {
-      if (queued_bytes <= PR_(clo_freelist_vol) || queues[q].head == NULL)
+      if (queued_bytes <= PR_(clo_freelist_vol) || queue_Empty(q))
          return 0;
       b = dequeue(q);
       if (!b->orphan)
          break;
       delete_Block(b);   /* its memory is someone else's block now */
    }
-   p = b->key;
+   p = PR_block_start(b);
    mark_Released(p, b->size);
    delete_Block(b);
    tl_assert((p & PR_FREE_ACTION_MASK) == 0);
@@ -726,7 +764,7 @@ static PR_Block* block_Containing ( Addr a )
    Int  steps = 0;
    while (True) {
       PR_Block* b = PR_(blockmap_lookup)(g);
-      if (b && a - b->key < round16(b->size ? b->size : 1))
+      if (b && a - PR_block_start(b) < round16(b->size ? b->size : 1))
          return b;
       if (!is_Interior(PR_(shadow_get)(g - PR_GRANULE))
           || ++steps > (1 << 20))
@@ -813,22 +851,23 @@ void PR_(describe_addr) ( Addr a, /*OUT*/PR_BlockDesc* d )
       return;
    }
    d->known    = True;
-   d->start    = b->key;
+   d->start    = PR_block_start(b);
    d->size     = b->size;
    d->family   = b->family;
    d->state    = b->state;
-   d->alloc_ec = b->alloc_ec;
-   d->free_ec  = b->free_ec;
-   d->died_ec  = b->died_ec;
+   d->alloc_ec = PR_(ec_of)(b->alloc_ecu);
+   d->free_ec  = PR_(ec_of)(b->free_ecu);
+   d->died_ec  = PR_(ec_of)(b->died_ecu);
    d->obj_state = b->obj_state;
    d->obj_off  = b->obj_off == PR_NO_OBJ ? PR_NO_OBJ : b->obj_off;
    d->serial   = b->serial;
    if (b->obj_type != 0)
-      PR_(python_type_name)(b->obj_type, d->pytype, sizeof d->pytype);
+      PR_(python_type_name)(PR_(type_of_id)(b->obj_type), d->pytype,
+                            sizeof d->pytype);
    if (d->pytype[0] == 0)
-      PR_(python_type_in_block)(b->key, b->size, d->pytype,
+      PR_(python_type_in_block)(PR_block_start(b), b->size, d->pytype,
                                 sizeof d->pytype);
-   describe_Pool(b->key, d);
+   describe_Pool(PR_block_start(b), d);
 }
 
 /*------------------------------------------------------------*/
@@ -1027,8 +1066,6 @@ static void copy_mem_remap ( Addr from, Addr to, SizeT len )
 void PR_(heap_init) ( void )
 {
    PR_(blockmap_init)();
-   block_pool = VG_(newPA)(sizeof(PR_Block), 4000, VG_(malloc),
-                           "pr.heap.block_pool", VG_(free));
    VG_(needs_malloc_replacement)(pr_malloc,
                                  pr_builtin_new,
                                  pr_builtin_new_aligned,
@@ -1067,10 +1104,11 @@ void PR_(heap_print_stats) ( void )
              "%u released)\n",
              VG_(free_queue_length), VG_(free_queue_volume), queued_bytes,
              n_arenas, most_arenas, n_arenas_released);
-   VG_(dmsg)("pyref: block map: %'lu records (at most %'lu) in %'lu bytes; "
-             "a record is %'lu bytes\n",
+   VG_(dmsg)("pyref: block records: %'lu (at most %'lu) of %'lu bytes, "
+             "in a store of %'lu bytes; block map of %'lu bytes\n",
              PR_(blockmap_size)(), PR_(blockmap_max_size)(),
-             PR_(blockmap_bytes)(), (UWord)sizeof(PR_Block));
+             (UWord)sizeof(PR_Block), PR_(record_store_bytes)(),
+             PR_(blockmap_bytes)());
    PR_(stacks_print_stats)();
    PR_(objects_print_stats)();
    PR_(borrow_print_stats)();

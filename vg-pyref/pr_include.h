@@ -125,8 +125,8 @@ extern void PR_(python_type_in_block) ( Addr start, SizeT size,
 
 #define PR_GRANULE_SHIFT  4
 #define PR_GRANULE        16
-#define PR_L1_SHIFT       28                     /* 256 MiB per L2      */
-#define PR_L1_ENTRIES     (1UL << 19)            /* covers 2^47 bytes   */
+#define PR_L1_SHIFT       32                     /* 4 GiB per L2        */
+#define PR_L1_ENTRIES     (1UL << 15)            /* covers 2^47 bytes   */
 #define PR_L2_GRANULES    (1UL << (PR_L1_SHIFT - PR_GRANULE_SHIFT))
 #define PR_L2_SIZE        PR_L2_GRANULES         /* one byte a granule  */
 
@@ -198,31 +198,59 @@ typedef
 
 /* What pyref knows of one heap block.  The C heap's blocks and the
    CPython domains' blocks alike; kept until the block leaves the
-   quarantine. */
+   quarantine.  A big Python heap has millions of live blocks, each
+   with its record, so the record is packed into 32 bytes:
+
+      - the start address is kept as its granule number (blocks start
+        on 16-byte boundaries, below 2^48), sharing a word with the
+        flags;
+      - the size shares a word with the number of the object's type in
+        pr_objects.c's table of types (PR_(type_id));
+      - stack traces are the core's 32-bit ExeContext numbers (ECUs:
+        PR_(ec_of) gives the ExeContext back);
+      - the record's own number, which the block map and the quarantine
+        keep instead of a pointer, follows from its address in the
+        store of pr_blockmap.c (PR_(record_index)).
+
+   PR_block_start gives the start address. */
+#define PR_MAX_BLOCK_SIZE ((1ULL << 40) - 1)   /* 1 TiB - 1: size's width */
+#define PR_MAX_BLOCK_ADDR ((1ULL << 48) - 1)   /* start's width           */
+
 typedef
    struct _PR_Block {
-      /* The first 32 bytes are all a quarantine eviction reads (see
+      /* The first 16 bytes are all a quarantine eviction reads (see
          dequeue in pr_heap.c, which prefetches them). */
-      UWord             key;      /* start address                      */
-      SizeT             size;     /* bytes the client asked for         */
-      UChar             family;   /* PR_Family the client used          */
-      UChar             state;    /* PR_BlockState                      */
-      Bool              libc;     /* memory from our C heap            */
-      Bool              releasing;/* outer free accepted; inner frees
-                                     of the same block are expected     */
-      Bool              queued;   /* in a quarantine FIFO               */
-      Bool              orphan;   /* queued, but no longer in the map */
-      UChar             obj_state;/* PR_ObjState                        */
-      UChar             obj_off;  /* the PyObject's offset in the block
-                                     (0, 16, 32), or PR_NO_OBJ          */
-      struct _PR_Block* qnext;    /* quarantine FIFO                    */
-      ExeContext*       alloc_ec;
-      ExeContext*       free_ec;
-      ExeContext*       died_ec;  /* where its refcount reached zero    */
-      Addr              obj_type; /* its type when it died              */
-      ULong             serial;   /* which allocation: unique per run   */
+      ULong             start_gran : 44; /* start address / 16; 0: a
+                                            free record                 */
+      ULong             family    : 3;   /* PR_Family the client used   */
+      ULong             state     : 2;   /* PR_BlockState               */
+      ULong             libc      : 1;   /* memory from our C heap      */
+      ULong             releasing : 1;   /* outer free accepted; inner
+                                            frees of the same block are
+                                            expected                    */
+      ULong             queued    : 1;   /* in a quarantine FIFO        */
+      ULong             orphan    : 1;   /* queued, but no longer in the
+                                            map                         */
+      ULong             obj_state : 2;   /* PR_ObjState                 */
+      ULong             obj_off   : 8;   /* the PyObject's offset in the
+                                            block (0, 16, 32), or
+                                            PR_NO_OBJ                   */
+      ULong             size      : 40;  /* bytes the client asked for  */
+      ULong             obj_type  : 24;  /* its type when it died, as
+                                            PR_(type_id); 0: unknown    */
+      UInt              alloc_ecu;
+      UInt              free_ecu;
+      UInt              died_ecu; /* where its refcount reached zero    */
+      UInt              serial;   /* which allocation: unique among the
+                                     last 2^32, enough to tell one life
+                                     of an address from the next        */
    }
    PR_Block;
+
+static inline Addr PR_block_start ( const PR_Block* b )
+{
+   return (Addr)b->start_gran << 4;
+}
 
 /*------------------------------------------------------------*/
 /*--- pr_stacks.c                                          ---*/
@@ -233,6 +261,10 @@ typedef
    hook) left out if skip_preload; from a cache when the same call
    chain was unwound before. */
 extern ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload );
+/* An ExeContext as the 32-bit number a block record keeps (0 for
+   NULL), and back. */
+extern UInt        PR_(ecu_of) ( ExeContext* ec );
+extern ExeContext* PR_(ec_of)  ( UInt ecu );
 extern void        PR_(stacks_post_clo_init) ( void );
 extern void        PR_(stacks_print_stats) ( void );
 
@@ -240,12 +272,19 @@ extern void        PR_(stacks_print_stats) ( void );
 /*--- pr_blockmap.c                                        ---*/
 /*------------------------------------------------------------*/
 
+/* The record store: every PR_Block, each with a fixed number. */
+extern PR_Block* PR_(record_new)        ( void );
+extern void      PR_(record_free)       ( PR_Block* b );
+extern PR_Block* PR_(record_at)         ( UInt index );
+extern UInt      PR_(record_index)      ( const PR_Block* b );
+extern UWord     PR_(record_store_bytes)( void );
+
 /* Block records by start address (b->key, never 0): at most one
    record per address. */
-/* What a record costs in the map: a 16-byte slot, in a map kept
-   between an eighth and three quarters full (pr_blockmap.c); 32 bytes
+/* What a record costs in the map: an 8-byte slot, in a map kept
+   between an eighth and three quarters full (pr_blockmap.c); 16 bytes
    at half full, where steady churn keeps it. */
-#define PR_BLOCKMAP_BYTES_PER_RECORD 32
+#define PR_BLOCKMAP_BYTES_PER_RECORD 16
 
 extern void      PR_(blockmap_init)     ( void );
 extern void      PR_(blockmap_add)      ( PR_Block* b );
@@ -394,6 +433,10 @@ extern void PR_(objects_flush) ( void );
 extern void PR_(objects_sweep) ( ThreadId tid );
 /* The block record b is about to be deleted. */
 extern void PR_(objects_forget) ( PR_Block* b );
+/* A type's number in the table of types of dead objects (PR_Block's
+   obj_type; 0: unknown), and back. */
+extern UInt PR_(type_id)    ( Addr type );
+extern Addr PR_(type_of_id) ( UInt id );
 extern void PR_(objects_print_stats) ( void );
 extern ULong PR_(n_dying);  /* DYING objects awaiting their dealloc's end */
 /*------------------------------------------------------------*/

@@ -286,7 +286,7 @@ void PR_(objects_forget) ( PR_Block* b )
 
 static inline Addr obj_Addr ( const PR_Block* b )
 {
-   return b->key + b->obj_off;
+   return PR_block_start(b) + b->obj_off;
 }
 
 /* Its dealloc is over: the object was freed (nothing to do: the heap
@@ -303,13 +303,14 @@ static void finish_Dying ( PR_Block* b )
    rc = *(UWord*)obj;       /* inside a live block: mapped */
    if ((Long)rc > 0) {
       b->obj_state = PR_ObjNone;
-      b->died_ec   = NULL;
+      b->died_ecu  = 0;
       n_resurrected++;
       return;
    }
    b->obj_state = PR_ObjDead;
    n_parked++;
-   PR_(shadow_set)(obj, VG_ROUNDUP(b->key + b->size, PR_GRANULE) - obj,
+   PR_(shadow_set)(obj,
+                   VG_ROUNDUP(PR_block_start(b) + b->size, PR_GRANULE) - obj,
                    PR_SH_DEAD);
 }
 
@@ -360,6 +361,91 @@ void PR_(objects_sweep) ( ThreadId tid )
 }
 
 /*------------------------------------------------------------*/
+/*--- Types of dead objects, by number                    ---*/
+/*------------------------------------------------------------*/
+
+/* A block record keeps the type of the object that died in it in 24
+   bits (PR_Block.obj_type), as a number in this table: a program has
+   few types, and the record is small because a big heap has millions.
+   Numbers start at 1 (0: unknown) and are never reused; a type object
+   freed and its address reused by another type keeps its number, as
+   the address alone was kept before.  Past 2^24 - 1 distinct types a
+   death is recorded without its type, and a report reads the type from
+   the block instead. */
+#define MAX_TYPE_ID ((1U << 24) - 1)
+
+static Addr* type_of_id    = NULL;   /* [id]: the type's address        */
+static UInt  n_type_ids    = 0;      /* ids 1..n_type_ids are in use    */
+static UInt  type_id_cap   = 0;
+static UInt* type_id_slots = NULL;   /* open addressing by address: ids */
+static UWord type_id_mask  = 0;
+
+static inline UWord type_Home ( Addr type )
+{
+   return (UWord)(((ULong)type * 0x9E3779B97F4A7C15ULL) >> 32)
+          & type_id_mask;
+}
+
+static void type_id_Insert ( UInt id )
+{
+   UWord i = type_Home(type_of_id[id]);
+   while (type_id_slots[i] != 0)
+      i = (i + 1) & type_id_mask;
+   type_id_slots[i] = id;
+}
+
+/* The type's number, given one on first use; 0 if the table is full. */
+UInt PR_(type_id) ( Addr type )
+{
+   static Addr last_type = 0;
+   static UInt last_id   = 0;
+   UWord i;
+
+   if (type == 0)
+      return 0;
+   if (type == last_type)
+      return last_id;
+   if (type_id_slots != NULL) {
+      for (i = type_Home(type); type_id_slots[i] != 0;
+           i = (i + 1) & type_id_mask)
+         if (type_of_id[type_id_slots[i]] == type) {
+            last_type = type;
+            last_id   = type_id_slots[i];
+            return last_id;
+         }
+   }
+   if (n_type_ids == MAX_TYPE_ID)
+      return 0;
+   /* Keep the slots at most half full. */
+   if (2 * (n_type_ids + 1) > type_id_mask + 1 || type_id_slots == NULL) {
+      UWord n = type_id_slots == NULL ? 256 : 2 * (type_id_mask + 1);
+      UInt  id;
+      if (type_id_slots != NULL)
+         VG_(free)(type_id_slots);
+      type_id_slots = VG_(calloc)("pr.objects.typeslots", n, sizeof(UInt));
+      type_id_mask  = n - 1;
+      for (id = 1; id <= n_type_ids; id++)
+         type_id_Insert(id);
+   }
+   if (n_type_ids + 1 >= type_id_cap) {
+      type_id_cap = type_id_cap == 0 ? 256 : 2 * type_id_cap;
+      type_of_id  = VG_(realloc)("pr.objects.types", type_of_id,
+                                 type_id_cap * sizeof(Addr));
+   }
+   type_of_id[++n_type_ids] = type;
+   type_id_Insert(n_type_ids);
+   last_type = type;
+   last_id   = n_type_ids;
+   return last_id;
+}
+
+Addr PR_(type_of_id) ( UInt id )
+{
+   tl_assert(id <= n_type_ids);
+   return id == 0 ? 0 : type_of_id[id];
+}
+
+/*------------------------------------------------------------*/
 /*--- Finding the object                                  ---*/
 /*------------------------------------------------------------*/
 
@@ -377,7 +463,8 @@ static PR_Block* object_Block ( Addr a, Bool strict, /*OUT*/UInt* off,
    for (i = 0; i < sizeof offs / sizeof offs[0]; i++)
       PR_(blockmap_prefetch)(a - offs[i]);
    for (i = 0; i < sizeof offs / sizeof offs[0]; i++) {
-      PR_Block* b = PR_(block_at)(a - offs[i]);
+      Addr      start = a - offs[i];
+      PR_Block* b     = PR_(block_at)(start);
       if (b == NULL || b->state != PR_BlockLive)
          continue;
       /* PyMem_Malloc and PyMem_RawMalloc are CPython's buffer domains:
@@ -392,7 +479,7 @@ static PR_Block* object_Block ( Addr a, Bool strict, /*OUT*/UInt* off,
          link, no type). */
       if (b->obj_off == offs[i] && b->obj_state != PR_ObjNone) {
          *off  = offs[i];
-         *type = b->obj_type;
+         *type = PR_(type_of_id)(b->obj_type);
          return b;
       }
       /* When strict (before a report): the object the block holds is
@@ -400,10 +487,10 @@ static PR_Block* object_Block ( Addr a, Bool strict, /*OUT*/UInt* off,
          that happens to look like an object header (a counter, then a
          type pointer) is not taken for one.  A death taken for one
          wrongly is harmless: its dealloc never starts, it is dropped. */
-      if (PR_(python_object_fits)(b->key, b->size, offs[i], type)) {
+      if (PR_(python_object_fits)(start, b->size, offs[i], type)) {
          Int j;
          for (j = 0; strict && j < i; j++)
-            if (PR_(python_object_fits)(b->key, b->size, offs[j], NULL))
+            if (PR_(python_object_fits)(start, b->size, offs[j], NULL))
                break;
          if (strict && j < i)
             continue;
@@ -513,15 +600,15 @@ VG_REGPARM(3) void PR_(refcnt_hit) ( Addr a, Addr ld, Long newval )
          PR_(record_object_error)(tid, Err_DoubleDealloc, a, 8, True, a,
                                   1, &d);
          PR_(shadow_set_accessible)(obj_Addr(b),
-                                    b->key + b->size - obj_Addr(b));
+                                    PR_block_start(b) + b->size - obj_Addr(b));
          break;
       default:
          break;
    }
    n_deaths++;
    b->obj_off   = off;
-   b->obj_type  = type;
-   b->died_ec   = PR_(free_stack)(tid);
+   b->obj_type  = PR_(type_id)(type);
+   b->died_ecu  = PR_(ecu_of)(PR_(free_stack)(tid));
    add_Dying(b, tid, VG_(get_SP)(tid), 0, 0);
 }
 
@@ -557,7 +644,7 @@ VG_REGPARM(2) void PR_(dealloc_entered) ( Addr obj, Addr sp )
          return;
       n_trashcan++;
       PR_(shadow_set_accessible)(obj_Addr(b),
-                                 b->key + b->size - obj_Addr(b));
+                                 PR_block_start(b) + b->size - obj_Addr(b));
       add_Dying(b, tid, sp, sp, ret);
    }
 }
@@ -575,11 +662,11 @@ VG_REGPARM(0) void PR_(dealloc_returned) ( void )
 static void reborn ( ThreadId tid, PR_Block* b )
 {
    Addr obj = obj_Addr(b);
-   PR_(shadow_set_accessible)(obj, b->key + b->size - obj);
+   PR_(shadow_set_accessible)(obj, PR_block_start(b) + b->size - obj);
    b->obj_state = PR_ObjNone;
-   b->died_ec   = NULL;
+   b->died_ecu  = 0;
    b->obj_type  = 0;
-   b->alloc_ec  = PR_(alloc_stack)(tid);
+   b->alloc_ecu = PR_(ecu_of)(PR_(alloc_stack)(tid));
    PR_(heap_new_serial)(b);
    n_reborn++;
 }
@@ -652,10 +739,10 @@ Bool PR_(freed_object_decref) ( ThreadId tid, PR_Block* b, Addr a,
    /* Known from its death, or else from the (quarantined, intact)
       memory of the freed block. */
    for (i = 0; off == PR_NO_OBJ && i < sizeof offs / sizeof offs[0]; i++)
-      if (a == b->key + offs[i]
-          && PR_(python_object_fits)(b->key, b->size, offs[i], NULL))
+      if (a == PR_block_start(b) + offs[i]
+          && PR_(python_object_fits)(PR_block_start(b), b->size, offs[i], NULL))
          off = offs[i];
-   if (off == PR_NO_OBJ || a != b->key + off
+   if (off == PR_NO_OBJ || a != PR_block_start(b) + off
        || !PR_(python_read_word)(a, &rc))
       return False;
    if (!(flags & PR_ACCESS_DECREF)) {
@@ -685,7 +772,8 @@ void PR_(objects_print_stats) ( void )
              "re-entries, "
              "%'llu dropped\n",
              n_deaths, n_parked, n_reborn, n_resurrected, n_link_reads,
-             n_refcnt_reads, dealloc_entries.n, dealloc_returns.n, n_trashcan, n_dropped);
+             n_refcnt_reads, dealloc_entries.n, dealloc_returns.n,
+             n_trashcan, n_dropped);
 }
 
 /*--------------------------------------------------------------------*/

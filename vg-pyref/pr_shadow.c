@@ -34,9 +34,9 @@
    The codes are chosen so that the instrumented code decides with one
    unsigned compare (pr_include.h, pr_translate.c).
 
-   The map has two levels.  The first, an array of 2^19 pointers, is
-   indexed by bits 28..46 of the address; each entry points to a
-   second level covering 256 MiB with 2^24 shadow bytes.  Entries for
+   The map has two levels.  The first, an array of 2^15 pointers, is
+   indexed by bits 32..46 of the address; each entry points to a
+   second level covering 4 GiB with 2^28 shadow bytes.  Entries for
    memory no block was ever in point to one shared second level of
    zeros, so the instrumented code never tests for NULL.  The first
    level is a static array, like Memcheck's primary map: it lies in the
@@ -44,7 +44,11 @@
    a 32-bit displacement instead of loading a 64-bit constant at every
    check.  Second levels are reserved with VG_(am_shadow_alloc) and
    committed by the kernel only where written; the zero one is never
-   written. */
+   written.  Few and big second levels keep the first level small, 256
+   KiB: with 2^19 entries, one for each 256 MiB of address space, its 4
+   MiB were resident from the start (each entry is written at start-up,
+   to point to the zeros), a tenth of the memory --tool=none needs for a
+   small Python program. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
@@ -87,7 +91,7 @@ static inline UChar* L2_for_write ( Addr a )
 }
 
 /* Set every granule of [a, a+len) to val; a and len are multiples of
-   16.  Runs at most once per 256 MiB chunk through L2_for_write. */
+   16.  Runs at most once per 4 GiB chunk through L2_for_write. */
 void PR_(shadow_set) ( Addr a, SizeT len, UChar val )
 {
    tl_assert(VG_IS_16_ALIGNED(a) && VG_IS_16_ALIGNED(len));

@@ -288,6 +288,42 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    return ec;
 }
 
+/* Block records keep their stack traces as ECUs, 4 bytes instead of
+   an 8-byte pointer each.  The core numbers ExeContexts 4, 8, 12 ... in
+   the order it makes them, and never frees one, but finds one by its
+   number only by walking all of them; this table is the way back. */
+static ExeContext** ec_by_ecu  = NULL;   /* [ecu / 4] */
+static UInt         ec_by_size = 0;
+
+UInt PR_(ecu_of) ( ExeContext* ec )
+{
+   UInt ecu, i;
+   if (ec == NULL)
+      return 0;
+   ecu = VG_(get_ECU_from_ExeContext)(ec);
+   i   = ecu >> 2;
+   if (UNLIKELY(i >= ec_by_size)) {
+      UInt n = ec_by_size ? ec_by_size : 1024;
+      while (n <= i)
+         n *= 2;
+      ec_by_ecu = VG_(realloc)("pr.stacks.ecu", ec_by_ecu,
+                               n * sizeof *ec_by_ecu);
+      VG_(memset)(ec_by_ecu + ec_by_size, 0,
+                  (n - ec_by_size) * sizeof *ec_by_ecu);
+      ec_by_size = n;
+   }
+   ec_by_ecu[i] = ec;
+   return ecu;
+}
+
+ExeContext* PR_(ec_of) ( UInt ecu )
+{
+   if (ecu == 0)
+      return NULL;
+   tl_assert((ecu >> 2) < ec_by_size && ec_by_ecu[ecu >> 2] != NULL);
+   return ec_by_ecu[ecu >> 2];
+}
+
 void PR_(stacks_print_stats) ( void )
 {
    VG_(dmsg)("pyref: stack traces: %'llu from the cache, %'llu unwound, "
