@@ -30,7 +30,8 @@
    The records live in a store of aligned chunks, each record with a
    fixed number that follows from its address (PR_(record_index); 0 is
    never handed out).  The map from start address to record is one
-   array with open addressing and linear probing, whose 8-byte slots
+   array with open addressing and linear probing in Robin Hood order
+   (each run of full slots sorted by home slot), whose 8-byte slots
    hold the low 32 bits of the key's granule number (the tag) and the
    record's number:
 
@@ -38,9 +39,12 @@
         no other cache line of the map; a matching tag is confirmed by
         the record's start, which the caller was about to read anyway
         (two keys share a tag only 64 GiB apart);
+      - a lookup of a missing key, as at most allocations, stops where
+        the key would be instead of at the end of its run (plain linear
+        probing looks at 8.5 slots on average at three quarters full);
       - the home slot depends on the tag alone, so moving and rehashing
         slots never reads a record;
-      - a removal shifts the following slots of its run back
+      - a removal shifts the rest of its run back one slot
         ("backward-shift deletion"), so no tombstones pile up under the
         steady churn of allocation and eviction;
       - the eviction loop can prefetch the slot of the next block to
@@ -194,11 +198,30 @@ static PR_Slot* new_Slots ( UInt log2 )
    return s;
 }
 
+/* How far slot i is from the home of the tag it holds. */
+static inline UWord dist_Of ( UWord i, UInt tag )
+{
+   return (i - home_Slot(tag)) & slot_mask;
+}
+
+/* Robin Hood insertion: walking on from e's home, e takes the place of
+   the first entry nearer its own home than e is to e's, which walks on
+   in its turn.  Every run stays sorted by home slot. */
 static void put_Slot ( PR_Slot e )
 {
    UWord i = home_Slot(e.tag);
-   while (slots[i].index != 0)
+   UWord d = 0;
+   while (slots[i].index != 0) {
+      UWord di = dist_Of(i, slots[i].tag);
+      if (di < d) {
+         PR_Slot t = slots[i];
+         slots[i] = e;
+         e = t;
+         d = di;
+      }
       i = (i + 1) & slot_mask;
+      d++;
+   }
    slots[i] = e;
 }
 
@@ -240,18 +263,28 @@ void PR_(blockmap_add) ( PR_Block* b )
       max_records = n_records;
 }
 
-/* The slot of key's record, or -1. */
+/* The slot of key's record, or -1.  A key that is not there is known
+   to be missing as soon as the walk meets an empty slot or an entry
+   nearer its home than the key would be to its own: with the runs
+   sorted by home, the key would have been placed before it.  Most
+   allocations and the object lookups at offsets 16 and 32 ask for
+   keys that are missing. */
 static inline Word find_Slot ( Addr key )
 {
    UInt  tag = tag_Of(key);
    UWord i   = home_Slot(tag);
+   UWord d   = 0;
    while (True) {
       PR_Slot e = slots[i];
       if (e.index == 0)
          return -1;
-      if (e.tag == tag && PR_block_start(PR_(record_at)(e.index)) == key)
-         return (Word)i;
+      if (e.tag == tag) {
+         if (PR_block_start(PR_(record_at)(e.index)) == key)
+            return (Word)i;
+      } else if (dist_Of(i, e.tag) < d)
+         return -1;
       i = (i + 1) & slot_mask;
+      d++;
    }
 }
 
@@ -278,20 +311,14 @@ PR_Block* PR_(blockmap_remove) ( Addr key )
    i = (UWord)f;
    found = PR_(record_at)(slots[i].index);
 
-   /* Close the gap at i: a later slot of the same run moves back into
-      it unless its home lies cyclically in (i, j], where a lookup that
-      starts at the home would no longer pass i. */
-   j = i;
+   /* Close the gap at i: the rest of the run moves back one slot, up
+      to an empty slot or an entry in its home, which must stay. */
    while (True) {
-      UWord h;
-      j = (j + 1) & slot_mask;
-      if (slots[j].index == 0)
+      j = (i + 1) & slot_mask;
+      if (slots[j].index == 0 || dist_Of(j, slots[j].tag) == 0)
          break;
-      h = home_Slot(slots[j].tag);
-      if (((j - h) & slot_mask) >= ((j - i) & slot_mask)) {
-         slots[i] = slots[j];
-         i = j;
-      }
+      slots[i] = slots[j];
+      i = j;
    }
    slots[i].tag   = 0;
    slots[i].index = 0;
