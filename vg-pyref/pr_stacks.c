@@ -79,7 +79,8 @@
 #define PR_MAX_CACHED_FRAMES (64 + PR_MAX_HOOK_FRAMES)
 
 #define N_WAYS    2      /* entries per slot, most recently used first */
-#define N_SLOTS   2048   /* a power of two                            */
+#define N_SLOTS_LOG2 11
+#define N_SLOTS   (1U << N_SLOTS_LOG2)
 #define N_ENTRIES (N_SLOTS * N_WAYS)
 
 typedef
@@ -139,12 +140,17 @@ static inline Addr fp_Key ( Addr sp, Addr max, Addr fp )
    return 1;   /* not an address any frame's CFA can be based on */
 }
 
-/* The first entry of the start state's slot. */
+/* The first entry of the start state's slot: the top bits of a
+   multiplicative hash, which depend on every bit of IP and SP.  The
+   product's low bits depend only on the low bits of what was
+   multiplied; a slot number taken from them (with SP's bits 3..6 mixed
+   in) sent the few start states of bigheap's loops to the same slots,
+   and a tenth of all stacks were unwound again. */
 static inline PR_StackEntry* slot_Of ( Addr ip, Addr sp, UInt want )
 {
-   ULong h = ((ULong)ip * 0x9E3779B97F4A7C15ULL) ^ ((ULong)(sp >> 3) << 7)
-             ^ want;
-   return &entries[((h ^ (h >> 29)) & (N_SLOTS - 1)) * N_WAYS];
+   ULong h = (ULong)ip ^ ((ULong)sp << 17) ^ ((ULong)sp >> 3) ^ want;
+   h *= 0x9E3779B97F4A7C15ULL;
+   return &entries[(h >> (64 - N_SLOTS_LOG2)) * N_WAYS];
 }
 
 /* Make slot[w] the slot's first entry, moving those before it down. */
