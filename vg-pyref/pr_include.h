@@ -279,8 +279,8 @@ extern PR_Block* PR_(record_at)         ( UInt index );
 extern UInt      PR_(record_index)      ( const PR_Block* b );
 extern UWord     PR_(record_store_bytes)( void );
 
-/* Block records by start address (b->key, never 0): at most one
-   record per address. */
+/* Block records by start address (PR_block_start(b), never 0): at
+   most one record per address. */
 /* What a record costs in the map: an 8-byte slot, in a map kept
    between an eighth and three quarters full (pr_blockmap.c); 16 bytes
    at half full, where steady churn keeps it. */

@@ -56,14 +56,15 @@
       Not checked at all: accesses at a constant address (static data)
       or at the stack pointer plus a constant [is_Uninteresting], and
       the code of our own preload library but its string functions
-      (its hooks touch blocks on the allocator's behalf).  glibc's string scanners (strlen,
-      strchr, strcmp, wcslen ... in their SSE/AVX versions) read whole
-      vectors past a string's terminating NUL by design: the preload
-      replaces the exported ones with byte-exact versions, checked like
-      any code (pr_intercepts.c); loads in those that still run and are
-      known by name (debug symbols) are not checked, and vector loads
-      in ld.so's unnamed code are excused when they look like a
-      scanner's [string_Scanner_Kind].
+      (its hooks touch blocks on the allocator's behalf).  glibc's
+      string scanners (strlen, strchr, strcmp, wcslen ... in their
+      SSE/AVX versions) read whole vectors past a string's terminating
+      NUL by design: the preload replaces the exported ones with
+      byte-exact versions, checked like any code (pr_intercepts.c);
+      loads in those that still run and are known by name (debug
+      symbols) are not checked, and vector loads in ld.so's unnamed
+      code are excused when they look like a scanner's
+      [string_Scanner_Kind].
 
    2. An allocator event [add_Event_Call]: the preload's event stubs
       are one `ret' each; at a stub's address we call the tool with
