@@ -147,15 +147,12 @@ void PR_(record_free) ( PR_Block* b )
    free_head     = PR_(record_index)(b);
 }
 
-/* What the store has touched: every record ever handed out. */
+/* What the store has touched: every record ever handed out, with the
+   chunks' first records.  Records are handed out in number order, so
+   that is all below next_fresh. */
 UWord PR_(record_store_bytes) ( void )
 {
-   UWord used = n_chunks == 0 ? 0
-              : (UWord)(n_chunks - 1) * CHUNK_BYTES
-                + (UWord)(next_fresh & (CHUNK_RECORDS - 1)) * sizeof(PR_Block);
-   if (n_chunks > 0 && next_fresh == fresh_end)
-      used = (UWord)n_chunks * CHUNK_BYTES;
-   return used;
+   return (UWord)next_fresh * sizeof(PR_Block);
 }
 
 /*------------------------------------------------------------*/
