@@ -29,31 +29,37 @@
 
    The records live in a store of aligned chunks, each record with a
    fixed number that follows from its address (PR_(record_index); 0 is
-   never handed out).  The map from start address to record is one
-   array with open addressing and linear probing in Robin Hood order
-   (each run of full slots sorted by home slot), whose 8-byte slots
-   hold the low 32 bits of the key's granule number (the tag) and the
-   record's number:
+   never handed out).
 
-      - a lookup or removal touches one slot and, in the common case,
-        no other cache line of the map; a matching tag is confirmed by
-        the record's start, which the caller was about to read anyway
-        (two keys share a tag only 64 GiB apart);
-      - a lookup of a missing key, as at most allocations, stops where
-        the key would be instead of at the end of its run (plain linear
-        probing looks at 8.5 slots on average at three quarters full);
-      - the home slot depends on the tag alone, so moving and rehashing
-        slots never reads a record;
-      - a removal shifts the rest of its run back one slot
-        ("backward-shift deletion"), so no tombstones pile up under the
-        steady churn of allocation and eviction;
-      - the eviction loop can prefetch the slot of the next block to
-        be evicted (PR_(blockmap_prefetch)), hiding its miss.
+   The map from start address to record is a direct index: one 32-bit
+   entry (a record number) for each 32 bytes of address space, in a second level
+   per 4 GiB that is reserved up front and committed by the kernel only
+   where written, like the shadow map.  Two blocks pyref knows almost
+   never start less than 32 bytes apart: a hook block is at least the
+   client's size rounded up to 16 plus a 16-byte redzone, a C-heap
+   block has the core's redzones on both sides.  So:
 
-   The map grows when more than three quarters full and shrinks when
-   less than an eighth full, so it costs 11 to 64 bytes per record (the
-   records themselves are 32).  Against the 16-byte slots of key and
-   pointer it replaced, a heap of 600,000 blocks needs 8 MiB less. */
+      - a lookup, add or removal is one load or store at a computed
+        address, with no probing; the caller then reads the record,
+        whose start confirms the match;
+      - neighbouring blocks have neighbouring entries: 16 of them share
+        a cache line, and the objects a loop allocates, frees and
+        touches together mostly come from one pymalloc pool, so the
+        entry is usually in cache (the hashed table this replaced,
+        at commit 736c2bd, missed the cache at nearly every lookup of a
+        big heap: 14% of the time of the big-heap benchmark);
+      - it costs an eighth of the address span where blocks start, at
+        page granularity, whatever the number of blocks: 4 bytes for a
+        32-byte block, no more for a 1 MiB one.
+
+   The rare block that starts in the same 32 bytes as another one (a
+   16-byte pymalloc block, from PyObject_Malloc(0)), or in a 4 GiB
+   region whose second level could not be reserved, goes to a small
+   overflow table instead: open addressing in Robin Hood order, whose
+   8-byte slots hold the low 32 bits of the key's granule number (the
+   tag) and the record's number.  It is empty in most runs; a flag in
+   the index entry of each 32 bytes that overflowed sends a lookup
+   there on to the table, and a lookup elsewhere does not look. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
@@ -110,8 +116,9 @@ static void add_Chunk ( void )
       chunks = VG_(realloc)("pr.records.chunks", chunks,
                             max_chunks * sizeof *chunks);
    }
-   if (n_chunks == (1U << (32 - CHUNK_LOG2)))
-      VG_(tool_panic)("pyref: more than 2^32 heap block records");
+   /* The index keeps 31 bits of a record's number. */
+   if (n_chunks == (1U << (31 - CHUNK_LOG2)))
+      VG_(tool_panic)("pyref: more than 2^31 heap block records");
    /* Twice the size, to have an aligned chunk inside; the other half
       is address space only, never touched. */
    raw = (Addr)VG_(am_shadow_alloc)(2 * CHUNK_BYTES);
@@ -156,7 +163,7 @@ UWord PR_(record_store_bytes) ( void )
 }
 
 /*------------------------------------------------------------*/
-/*--- The map                                             ---*/
+/*--- The overflow table                                  ---*/
 /*------------------------------------------------------------*/
 
 typedef
@@ -166,13 +173,13 @@ typedef
    }
    PR_Slot;
 
-#define MIN_LOG2_SLOTS 12
+#define MIN_LOG2_SLOTS 8
 
-static PR_Slot* slots      = NULL;
+static PR_Slot* slots      = NULL;   /* NULL until the first overflow  */
 static UInt     log2_slots = 0;
 static UWord    slot_mask  = 0;
-static UWord    n_records  = 0;
-static UWord    max_records = 0;   /* for --stats=yes */
+static UWord    n_overflow = 0;      /* records in the table           */
+static UWord    max_overflow = 0;    /* for --stats=yes                */
 
 static inline UInt tag_Of ( UWord key )
 {
@@ -203,7 +210,8 @@ static inline UWord dist_Of ( UWord i, UInt tag )
 
 /* Robin Hood insertion: walking on from e's home, e takes the place of
    the first entry nearer its own home than e is to e's, which walks on
-   in its turn.  Every run stays sorted by home slot. */
+   in its turn.  Every run stays sorted by home slot, so the home slot
+   depends on the tag alone and moving slots never reads a record. */
 static void put_Slot ( PR_Slot e )
 {
    UWord i = home_Slot(e.tag);
@@ -225,7 +233,7 @@ static void put_Slot ( PR_Slot e )
 static void rehash ( UInt new_log2 )
 {
    PR_Slot* old   = slots;
-   UWord    old_n = slot_mask + 1;
+   UWord    old_n = old ? slot_mask + 1 : 0;
    UWord    i;
 
    slots      = new_Slots(new_log2);
@@ -234,39 +242,34 @@ static void rehash ( UInt new_log2 )
    for (i = 0; i < old_n; i++)
       if (old[i].index != 0)
          put_Slot(old[i]);
-   VG_(free)(old);
+   if (old)
+      VG_(free)(old);
 }
 
-void PR_(blockmap_init) ( void )
-{
-   tl_assert(slots == NULL);
-   log2_slots = MIN_LOG2_SLOTS;
-   slot_mask  = ((UWord)1 << log2_slots) - 1;
-   slots      = new_Slots(log2_slots);
-}
-
-void PR_(blockmap_add) ( PR_Block* b )
+/* The table grows when more than three quarters full and shrinks when
+   less than an eighth full. */
+static void overflow_Add ( Addr key, UInt index )
 {
    PR_Slot e;
-   UInt    index = PR_(record_index)(b);
-   tl_assert(b->start_gran != 0 && index != 0);
-   if (4 * (n_records + 1) > 3 * (slot_mask + 1))
+   if (slots == NULL)
+      rehash(MIN_LOG2_SLOTS);
+   else if (4 * (n_overflow + 1) > 3 * (slot_mask + 1))
       rehash(log2_slots + 1);
-   e.tag   = tag_Of(PR_block_start(b));
+   e.tag   = tag_Of(key);
    e.index = index;
    put_Slot(e);
-   n_records++;
-   if (n_records > max_records)
-      max_records = n_records;
+   n_overflow++;
+   if (n_overflow > max_overflow)
+      max_overflow = n_overflow;
 }
 
 /* The slot of key's record, or -1.  A key that is not there is known
    to be missing as soon as the walk meets an empty slot or an entry
    nearer its home than the key would be to its own: with the runs
-   sorted by home, the key would have been placed before it.  Most
-   allocations and the object lookups at offsets 16 and 32 ask for
-   keys that are missing. */
-static inline Word find_Slot ( Addr key )
+   sorted by home, the key would have been placed before it.  A
+   matching tag is confirmed by the record's start (two keys share a
+   tag only 64 GiB apart). */
+static Word find_Slot ( Addr key )
 {
    UInt  tag = tag_Of(key);
    UWord i   = home_Slot(tag);
@@ -285,31 +288,26 @@ static inline Word find_Slot ( Addr key )
    }
 }
 
-PR_Block* PR_(blockmap_lookup) ( Addr key )
+static PR_Block* overflow_Lookup ( Addr key )
 {
-   Word i;
-   if (key == 0)
-      return NULL;
-   i = find_Slot(key);
+   Word i = find_Slot(key);
    return i < 0 ? NULL : PR_(record_at)(slots[i].index);
 }
 
-PR_Block* PR_(blockmap_remove) ( Addr key )
+static PR_Block* overflow_Remove ( Addr key )
 {
-   Word      f;
+   Word      f = find_Slot(key);
    UWord     i, j;
    PR_Block* found;
 
-   if (key == 0)
-      return NULL;
-   f = find_Slot(key);
    if (f < 0)
       return NULL;
    i = (UWord)f;
    found = PR_(record_at)(slots[i].index);
 
-   /* Close the gap at i: the rest of the run moves back one slot, up
-      to an empty slot or an entry in its home, which must stay. */
+   /* Close the gap at i ("backward-shift deletion", so no tombstones
+      pile up): the rest of the run moves back one slot, up to an empty
+      slot or an entry in its home, which must stay. */
    while (True) {
       j = (i + 1) & slot_mask;
       if (slots[j].index == 0 || dist_Of(j, slots[j].tag) == 0)
@@ -319,17 +317,165 @@ PR_Block* PR_(blockmap_remove) ( Addr key )
    }
    slots[i].tag   = 0;
    slots[i].index = 0;
-   n_records--;
+   n_overflow--;
 
-   if (log2_slots > MIN_LOG2_SLOTS && 8 * n_records < slot_mask + 1)
+   if (log2_slots > MIN_LOG2_SLOTS && 8 * n_overflow < slot_mask + 1)
       rehash(log2_slots - 1);
    return found;
 }
 
+/*------------------------------------------------------------*/
+/*--- The direct index                                    ---*/
+/*------------------------------------------------------------*/
+
+#define IX_UNIT_SHIFT   5                   /* an entry per 32 bytes    */
+#define IX_L1_SHIFT     32                  /* a second level per 4 GiB */
+#define IX_L1_ENTRIES   (1U << 15)          /* address bits 32..46      */
+#define IX_L2_ENTRIES   (1UL << (IX_L1_SHIFT - IX_UNIT_SHIFT))
+#define IX_L2_BYTES     (IX_L2_ENTRIES * sizeof(UInt))       /* 512 MiB */
+#define IX_PAGE_ENTRIES (4096 / sizeof(UInt))
+#define IX_L2_PAGES     (IX_L2_ENTRIES / IX_PAGE_ENTRIES)
+
+/* A second level, and which of its pages were ever written (for
+   --stats=yes: the kernel commits those, and only those). */
+typedef
+   struct {
+      UInt*  entries;   /* NULL: none yet; see IX_UNAVAILABLE      */
+      UChar* written;   /* a bit per page of entries               */
+   }
+   PR_IndexL2;
+
+/* An entry is a record number, and a flag set once a block that
+   starts in its 32 bytes has gone to the overflow table, so that a
+   lookup there of an address the index does not hold looks in the
+   table too (and one elsewhere does not).  The flag stays until the
+   run ends: a later look in the table is all it can cost. */
+#define IX_OVERFLOWED   0x80000000U
+#define IX_INDEX_MASK   0x7FFFFFFFU
+
+/* A second level that could not be reserved: its blocks go to the
+   overflow table. */
+#define IX_UNAVAILABLE ((UInt*)1)
+
+static PR_IndexL2 index_l1[IX_L1_ENTRIES];
+static UWord      n_index_l2    = 0;   /* second levels reserved       */
+static UWord      n_index_pages = 0;   /* pages of entries written     */
+static UWord      n_records     = 0;   /* in the index or the table    */
+static UWord      max_records   = 0;   /* for --stats=yes              */
+
+/* key's entry, or NULL if its second level does not exist.  Addresses
+   above bits 46 alias lower ones; the record's start, which every
+   reader compares, tells them apart. */
+static inline UInt* entry_For ( Addr key )
+{
+   UInt* l2 = index_l1[(key >> IX_L1_SHIFT) & (IX_L1_ENTRIES - 1)].entries;
+   if (UNLIKELY(l2 <= IX_UNAVAILABLE))
+      return NULL;
+   return &l2[(key >> IX_UNIT_SHIFT) & (IX_L2_ENTRIES - 1)];
+}
+
+/* key's entry, its second level reserved if need be, and the page it
+   is in counted; NULL if no second level could be reserved. */
+static UInt* entry_For_Write ( Addr key )
+{
+   PR_IndexL2* l1 = &index_l1[(key >> IX_L1_SHIFT) & (IX_L1_ENTRIES - 1)];
+   UWord       e  = (key >> IX_UNIT_SHIFT) & (IX_L2_ENTRIES - 1);
+   UWord       pg = e / IX_PAGE_ENTRIES;
+
+   if (UNLIKELY(l1->entries == NULL)) {
+      void* p = VG_(am_shadow_alloc)(IX_L2_BYTES);
+      if (p == NULL) {
+         l1->entries = IX_UNAVAILABLE;
+         return NULL;
+      }
+      l1->entries = p;
+      l1->written = VG_(calloc)("pr.blockmap.written", IX_L2_PAGES / 8, 1);
+      n_index_l2++;
+   }
+   if (UNLIKELY(l1->entries == IX_UNAVAILABLE))
+      return NULL;
+   if (UNLIKELY(!(l1->written[pg / 8] & (1 << (pg % 8))))) {
+      l1->written[pg / 8] |= 1 << (pg % 8);
+      n_index_pages++;
+   }
+   return &l1->entries[e];
+}
+
+/*------------------------------------------------------------*/
+/*--- The map: the index, then the overflow table         ---*/
+/*------------------------------------------------------------*/
+
+void PR_(blockmap_init) ( void )
+{
+   tl_assert(n_records == 0 && slots == NULL);
+}
+
+void PR_(blockmap_add) ( PR_Block* b )
+{
+   Addr  key   = PR_block_start(b);
+   UInt  index = PR_(record_index)(b);
+   UInt* e;
+
+   tl_assert(b->start_gran != 0 && index != 0);
+   tl_assert(index <= IX_INDEX_MASK);
+   e = entry_For_Write(key);
+   if (LIKELY(e != NULL && (*e & IX_INDEX_MASK) == 0))
+      *e |= index;
+   else {
+      overflow_Add(key, index);
+      if (e != NULL)
+         *e |= IX_OVERFLOWED;
+   }
+   n_records++;
+   if (n_records > max_records)
+      max_records = n_records;
+}
+
+/* Might key be in the overflow table, given its entry e? */
+static inline Bool may_Overflow ( const UInt* e, Addr key )
+{
+   return n_overflow > 0 && key != 0
+          && (e == NULL || (*e & IX_OVERFLOWED));
+}
+
+PR_Block* PR_(blockmap_lookup) ( Addr key )
+{
+   UInt* e = entry_For(key);
+   if (LIKELY(e != NULL) && (*e & IX_INDEX_MASK) != 0) {
+      PR_Block* b = PR_(record_at)(*e & IX_INDEX_MASK);
+      if (LIKELY(PR_block_start(b) == key))
+         return b;
+   }
+   if (LIKELY(!may_Overflow(e, key)))
+      return NULL;
+   return overflow_Lookup(key);
+}
+
+PR_Block* PR_(blockmap_remove) ( Addr key )
+{
+   UInt*     e = entry_For(key);
+   PR_Block* b;
+   if (LIKELY(e != NULL) && (*e & IX_INDEX_MASK) != 0) {
+      b = PR_(record_at)(*e & IX_INDEX_MASK);
+      if (LIKELY(PR_block_start(b) == key)) {
+         *e &= IX_OVERFLOWED;
+         n_records--;
+         return b;
+      }
+   }
+   if (LIKELY(!may_Overflow(e, key)))
+      return NULL;
+   b = overflow_Remove(key);
+   if (b != NULL)
+      n_records--;
+   return b;
+}
+
 void PR_(blockmap_prefetch) ( Addr key )
 {
-   /* The home slot's cache line: a run of 8 slots fits in it. */
-   __builtin_prefetch(&slots[home_Slot(tag_Of(key))]);
+   UInt* e = entry_For(key);
+   if (e != NULL)
+      __builtin_prefetch(e);
 }
 
 UWord PR_(blockmap_size) ( void )
@@ -342,9 +488,17 @@ UWord PR_(blockmap_max_size) ( void )
    return max_records;
 }
 
+UWord PR_(blockmap_overflow_max_size) ( void )
+{
+   return max_overflow;
+}
+
+/* What the map has touched: the index's written pages and their
+   bitmaps, and the overflow table. */
 UWord PR_(blockmap_bytes) ( void )
 {
-   return (slot_mask + 1) * sizeof(PR_Slot);
+   return n_index_pages * 4096 + n_index_l2 * (IX_L2_PAGES / 8)
+          + (slots ? (slot_mask + 1) * sizeof(PR_Slot) : 0);
 }
 
 /*--------------------------------------------------------------------*/

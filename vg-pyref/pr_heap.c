@@ -236,7 +236,7 @@ static SizeT queue_Cost ( const PR_Block* b )
 {
    SizeT mem = b->libc ? round16(b->size) + 2 * libc_rz
                        : PR_HOOK_REQUEST(b->size);
-   return mem + sizeof(PR_Block) + PR_BLOCKMAP_BYTES_PER_RECORD;
+   return mem + sizeof(PR_Block) + PR_blockmap_bytes_for(mem);
 }
 
 static Int queue_for_Family ( PR_Family fam )
@@ -294,9 +294,9 @@ static PR_Block* dequeue ( Int q )
    if (qu->len > 0) {
       /* The records at the head of a long quarantine were last touched
          when they were freed, long ago.  Evictions come one per free:
-         start loading the next one's map slot (its record was
-         prefetched by the dequeue before this one), and the record
-         after it, now. */
+         start loading the next one's entry in the block map (its
+         record was prefetched by the dequeue before this one), and the
+         record after it, now. */
       PR_(blockmap_prefetch)(
          PR_block_start(PR_(record_at)(qu->ring[qu->head])));
       if (qu->len > 1)
@@ -1105,10 +1105,11 @@ void PR_(heap_print_stats) ( void )
              VG_(free_queue_length), VG_(free_queue_volume), queued_bytes,
              n_arenas, most_arenas, n_arenas_released);
    VG_(dmsg)("pyref: block records: %'lu (at most %'lu) of %'lu bytes, "
-             "in a store of %'lu bytes; block map of %'lu bytes\n",
+             "in a store of %'lu bytes; block map of %'lu bytes (at most "
+             "%'lu records overflowed its index)\n",
              PR_(blockmap_size)(), PR_(blockmap_max_size)(),
              (UWord)sizeof(PR_Block), PR_(record_store_bytes)(),
-             PR_(blockmap_bytes)());
+             PR_(blockmap_bytes)(), PR_(blockmap_overflow_max_size)());
    PR_(stacks_print_stats)();
    PR_(objects_print_stats)();
    PR_(borrow_print_stats)();

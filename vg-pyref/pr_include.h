@@ -281,19 +281,25 @@ extern UWord     PR_(record_store_bytes)( void );
 
 /* Block records by start address (PR_block_start(b), never 0): at
    most one record per address. */
-/* What a record costs in the map: an 8-byte slot, in a map kept
-   between an eighth and three quarters full (pr_blockmap.c); 16 bytes
-   at half full, where steady churn keeps it. */
-#define PR_BLOCKMAP_BYTES_PER_RECORD 16
+/* What a block of mem bytes costs in the map: the index's entries for
+   its memory, 4 bytes per 32, of which only the first is ever written,
+   so no more than the page that one is in (pr_blockmap.c). */
+static inline SizeT PR_blockmap_bytes_for ( SizeT mem )
+{
+   SizeT ix = mem / 8;
+   return ix < 4 ? 4 : ix > 4096 ? 4096 : ix;
+}
 
 extern void      PR_(blockmap_init)     ( void );
 extern void      PR_(blockmap_add)      ( PR_Block* b );
 extern PR_Block* PR_(blockmap_lookup)   ( Addr key );
 extern PR_Block* PR_(blockmap_remove)   ( Addr key );
-/* Start loading the slot where key would be, ahead of its use. */
+/* Start loading the index entry where key would be, ahead of its use. */
 extern void      PR_(blockmap_prefetch) ( Addr key );
 extern UWord     PR_(blockmap_size)     ( void );
 extern UWord     PR_(blockmap_max_size) ( void );
+/* The most records that ever were in the overflow table at once. */
+extern UWord     PR_(blockmap_overflow_max_size) ( void );
 extern UWord     PR_(blockmap_bytes)    ( void );
 
 /* What a report says about the block an address belongs to (or is

@@ -457,11 +457,9 @@ static PR_Block* object_Block ( Addr a, Bool strict, /*OUT*/UInt* off,
 {
    static const UInt offs[] = { 0, 16, 32 };
    Int i;
-   /* Start all the map lookups at once: for a GC object the one at
-      offset 0 misses, and its cache miss would otherwise come before
-      the next one's. */
-   for (i = 0; i < sizeof offs / sizeof offs[0]; i++)
-      PR_(blockmap_prefetch)(a - offs[i]);
+   /* The three lookups read neighbouring entries of the block map's
+      index (pr_blockmap.c): the first one's cache miss serves the
+      others. */
    for (i = 0; i < sizeof offs / sizeof offs[0]; i++) {
       Addr      start = a - offs[i];
       PR_Block* b     = PR_(block_at)(start);

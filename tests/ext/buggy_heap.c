@@ -516,6 +516,73 @@ strlen_unterminated_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
 }
 
 
+/* --- Double free of blocks 16 bytes apart ----------------------------- */
+
+/* pyref finds a block's record through an index with one entry per 32
+   bytes of address space; a block that starts in the same 32 bytes as
+   another one goes to a separate overflow table.  PyObject_Malloc(0)
+   blocks are the only ones that close together: pymalloc's smallest
+   size class, 16 bytes, holds the request and pyref's redzone, and
+   consecutive requests of a fresh pool are 16 bytes apart. */
+#define ZERO_BLOCKS 16
+
+PyDoc_STRVAR(zero_size_double_free_doc,
+"zero_size_double_free()\n\
+\n\
+PyObject_Malloc(0) a few blocks, PyObject_Free() each one twice.");
+
+static PyObject *
+zero_size_double_free(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    void *blocks[ZERO_BLOCKS];
+    int i;
+
+    for (i = 0; i < ZERO_BLOCKS; i++) {
+        blocks[i] = PyObject_Malloc(0);
+        if (blocks[i] == NULL) {
+            while (--i >= 0) {
+                PyObject_Free(blocks[i]);
+            }
+            return PyErr_NoMemory();
+        }
+    }
+    for (i = 0; i < ZERO_BLOCKS; i++) {
+        PyObject_Free(blocks[i]);
+    }
+    for (i = 0; i < ZERO_BLOCKS; i++) {
+        // every block was freed by the loop above: a double free
+        PyObject_Free(blocks[i]);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(zero_size_double_free_ok_doc,
+"zero_size_double_free_ok()\n\
+\n\
+PyObject_Malloc(0) a few blocks, PyObject_Free() each one once.");
+
+static PyObject *
+zero_size_double_free_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    void *blocks[ZERO_BLOCKS];
+    int i;
+
+    for (i = 0; i < ZERO_BLOCKS; i++) {
+        blocks[i] = PyObject_Malloc(0);
+        if (blocks[i] == NULL) {
+            while (--i >= 0) {
+                PyObject_Free(blocks[i]);
+            }
+            return PyErr_NoMemory();
+        }
+    }
+    for (i = 0; i < ZERO_BLOCKS; i++) {
+        PyObject_Free(blocks[i]);
+    }
+    Py_RETURN_NONE;
+}
+
+
 /* --- Helper for drivers (not a bug) ----------------------------------- */
 
 PyDoc_STRVAR(bytes_buffer_address_doc,
@@ -541,6 +608,10 @@ static PyMethodDef buggy_heap_methods[] = {
      dealloc_double_free_doc},
     {"dealloc_double_free_ok", dealloc_double_free_ok, METH_NOARGS,
      dealloc_double_free_ok_doc},
+    {"zero_size_double_free", zero_size_double_free, METH_NOARGS,
+     zero_size_double_free_doc},
+    {"zero_size_double_free_ok", zero_size_double_free_ok, METH_NOARGS,
+     zero_size_double_free_ok_doc},
     {"pymem_malloc_object_free", pymem_malloc_object_free, METH_NOARGS,
      pymem_malloc_object_free_doc},
     {"pymem_malloc_object_free_ok", pymem_malloc_object_free_ok,
