@@ -363,9 +363,9 @@ static UWord      n_index_pages = 0;   /* pages of entries written     */
 static UWord      n_records     = 0;   /* in the index or the table    */
 static UWord      max_records   = 0;   /* for --stats=yes              */
 
-/* key's entry, or NULL if its second level does not exist.  Addresses
-   above bits 46 alias lower ones; the record's start, which every
-   reader compares, tells them apart. */
+/* key's entry, or NULL if its second level does not exist.  An
+   address with bits above 46 set shares its entry with a lower one;
+   the record's start, which every reader compares, tells them apart. */
 static inline UInt* entry_For ( Addr key )
 {
    UInt* l2 = index_l1[(key >> IX_L1_SHIFT) & (IX_L1_ENTRIES - 1)].entries;

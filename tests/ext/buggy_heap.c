@@ -526,6 +526,36 @@ strlen_unterminated_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
    consecutive requests of a fresh pool are 16 bytes apart. */
 #define ZERO_BLOCKS 16
 
+/* Fill blocks with PyObject_Malloc(0) blocks: 0, or -1 with
+   MemoryError set and none of them allocated. */
+static int
+malloc_zero_blocks(void *blocks[ZERO_BLOCKS])
+{
+    int i;
+
+    for (i = 0; i < ZERO_BLOCKS; i++) {
+        blocks[i] = PyObject_Malloc(0);
+        if (blocks[i] == NULL) {
+            while (--i >= 0) {
+                PyObject_Free(blocks[i]);
+            }
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void
+free_zero_blocks(void *blocks[ZERO_BLOCKS])
+{
+    int i;
+
+    for (i = 0; i < ZERO_BLOCKS; i++) {
+        PyObject_Free(blocks[i]);
+    }
+}
+
 PyDoc_STRVAR(zero_size_double_free_doc,
 "zero_size_double_free()\n\
 \n\
@@ -537,20 +567,12 @@ zero_size_double_free(PyObject *module, PyObject *Py_UNUSED(ignored))
     void *blocks[ZERO_BLOCKS];
     int i;
 
-    for (i = 0; i < ZERO_BLOCKS; i++) {
-        blocks[i] = PyObject_Malloc(0);
-        if (blocks[i] == NULL) {
-            while (--i >= 0) {
-                PyObject_Free(blocks[i]);
-            }
-            return PyErr_NoMemory();
-        }
+    if (malloc_zero_blocks(blocks) < 0) {
+        return NULL;
     }
+    free_zero_blocks(blocks);
     for (i = 0; i < ZERO_BLOCKS; i++) {
-        PyObject_Free(blocks[i]);
-    }
-    for (i = 0; i < ZERO_BLOCKS; i++) {
-        // every block was freed by the loop above: a double free
+        // every block was freed just above: a double free
         PyObject_Free(blocks[i]);
     }
     Py_RETURN_NONE;
@@ -565,20 +587,11 @@ static PyObject *
 zero_size_double_free_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
 {
     void *blocks[ZERO_BLOCKS];
-    int i;
 
-    for (i = 0; i < ZERO_BLOCKS; i++) {
-        blocks[i] = PyObject_Malloc(0);
-        if (blocks[i] == NULL) {
-            while (--i >= 0) {
-                PyObject_Free(blocks[i]);
-            }
-            return PyErr_NoMemory();
-        }
+    if (malloc_zero_blocks(blocks) < 0) {
+        return NULL;
     }
-    for (i = 0; i < ZERO_BLOCKS; i++) {
-        PyObject_Free(blocks[i]);
-    }
+    free_zero_blocks(blocks);
     Py_RETURN_NONE;
 }
 
