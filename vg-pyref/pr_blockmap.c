@@ -363,23 +363,35 @@ static UWord      n_index_pages = 0;   /* pages of entries written     */
 static UWord      n_records     = 0;   /* in the index or the table    */
 static UWord      max_records   = 0;   /* for --stats=yes              */
 
-/* key's entry, or NULL if its second level does not exist.  An
-   address with bits above 46 set shares its entry with a lower one;
-   the record's start, which every reader compares, tells them apart. */
+/* The first-level entry of key's 4 GiB, and key's entry number in
+   its second level.  An address with bits above 46 set shares its
+   entry with a lower one; the record's start, which every reader
+   compares, tells them apart. */
+static inline PR_IndexL2* l1_Of ( Addr key )
+{
+   return &index_l1[(key >> IX_L1_SHIFT) & (IX_L1_ENTRIES - 1)];
+}
+
+static inline UWord entry_No ( Addr key )
+{
+   return (key >> IX_UNIT_SHIFT) & (IX_L2_ENTRIES - 1);
+}
+
+/* key's entry, or NULL if its second level does not exist. */
 static inline UInt* entry_For ( Addr key )
 {
-   UInt* l2 = index_l1[(key >> IX_L1_SHIFT) & (IX_L1_ENTRIES - 1)].entries;
+   UInt* l2 = l1_Of(key)->entries;
    if (UNLIKELY(l2 <= IX_UNAVAILABLE))
       return NULL;
-   return &l2[(key >> IX_UNIT_SHIFT) & (IX_L2_ENTRIES - 1)];
+   return &l2[entry_No(key)];
 }
 
 /* key's entry, its second level reserved if need be, and the page it
    is in counted; NULL if no second level could be reserved. */
 static UInt* entry_For_Write ( Addr key )
 {
-   PR_IndexL2* l1 = &index_l1[(key >> IX_L1_SHIFT) & (IX_L1_ENTRIES - 1)];
-   UWord       e  = (key >> IX_UNIT_SHIFT) & (IX_L2_ENTRIES - 1);
+   PR_IndexL2* l1 = l1_Of(key);
+   UWord       e  = entry_No(key);
    UWord       pg = e / IX_PAGE_ENTRIES;
 
    if (UNLIKELY(l1->entries == NULL)) {
@@ -438,30 +450,35 @@ static inline Bool may_Overflow ( const UInt* e, Addr key )
           && (e == NULL || (*e & IX_OVERFLOWED));
 }
 
-PR_Block* PR_(blockmap_lookup) ( Addr key )
+/* The record entry e holds, if it is key's (the entry may hold the
+   record of another block starting in the same 32 bytes). */
+static inline PR_Block* index_Match ( const UInt* e, Addr key )
 {
-   UInt* e = entry_For(key);
    if (LIKELY(e != NULL) && (*e & IX_INDEX_MASK) != 0) {
       PR_Block* b = PR_(record_at)(*e & IX_INDEX_MASK);
       if (LIKELY(PR_block_start(b) == key))
          return b;
    }
-   if (LIKELY(!may_Overflow(e, key)))
-      return NULL;
+   return NULL;
+}
+
+PR_Block* PR_(blockmap_lookup) ( Addr key )
+{
+   UInt*     e = entry_For(key);
+   PR_Block* b = index_Match(e, key);
+   if (LIKELY(b != NULL) || LIKELY(!may_Overflow(e, key)))
+      return b;
    return overflow_Lookup(key);
 }
 
 PR_Block* PR_(blockmap_remove) ( Addr key )
 {
    UInt*     e = entry_For(key);
-   PR_Block* b;
-   if (LIKELY(e != NULL) && (*e & IX_INDEX_MASK) != 0) {
-      b = PR_(record_at)(*e & IX_INDEX_MASK);
-      if (LIKELY(PR_block_start(b) == key)) {
-         *e &= IX_OVERFLOWED;
-         n_records--;
-         return b;
-      }
+   PR_Block* b = index_Match(e, key);
+   if (LIKELY(b != NULL)) {
+      *e &= IX_OVERFLOWED;
+      n_records--;
+      return b;
    }
    if (LIKELY(!may_Overflow(e, key)))
       return NULL;

@@ -730,17 +730,18 @@ Bool PR_(freed_object_decref) ( ThreadId tid, PR_Block* b, Addr a,
    PR_BlockDesc d;
    UWord        rc;
    Int          i;
-   UInt         off = b->obj_off;
+   UInt         off   = b->obj_off;
+   Addr         start = PR_block_start(b);
 
    if (szB != 8 && szB != 4)
       return False;
    /* Known from its death, or else from the (quarantined, intact)
       memory of the freed block. */
    for (i = 0; off == PR_NO_OBJ && i < sizeof offs / sizeof offs[0]; i++)
-      if (a == PR_block_start(b) + offs[i]
-          && PR_(python_object_fits)(PR_block_start(b), b->size, offs[i], NULL))
+      if (a == start + offs[i]
+          && PR_(python_object_fits)(start, b->size, offs[i], NULL))
          off = offs[i];
-   if (off == PR_NO_OBJ || a != PR_block_start(b) + off
+   if (off == PR_NO_OBJ || a != start + off
        || !PR_(python_read_word)(a, &rc))
       return False;
    if (!(flags & PR_ACCESS_DECREF)) {
