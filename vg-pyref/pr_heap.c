@@ -732,6 +732,10 @@ UWord PR_(ev_evict) ( ThreadId tid, PR_Family fam )
    mark_Released(p, b->size);
    delete_Block(b);
    tl_assert((p & PR_FREE_ACTION_MASK) == 0);
+   /* Tell the hook whether to ask again: most frees evict one block,
+      and this answer then ends the hook's loop. */
+   if (queued_bytes > PR_(clo_freelist_vol) && !queue_Empty(q))
+      p |= PR_FREE_MORE;
    return p;
 }
 

@@ -261,12 +261,18 @@ static void hook_free ( void* ctx, void* p )
    if (p == (void*)0)
       return;
    r = pyref_ev_free(family_of[d], p);
-   if ((r & PR_FREE_ACTION_MASK) == PR_FREE_PASS)
+   if (r & PR_FREE_PASS)
       free_For_Real(o, d, p);
-   /* Blocks leaving the domain's quarantine. */
-   for (q = (void*)(r & ~PR_FREE_ACTION_MASK); q;
-        q = (void*)pyref_ev_evict(family_of[d]))
-      free_For_Real(o, d, q);
+   /* Blocks leaving the domain's quarantine: usually one, in the
+      answer to the free itself. */
+   for (;;) {
+      q = (void*)(r & ~PR_FREE_ACTION_MASK);
+      if (q)
+         free_For_Real(o, d, q);
+      if (!(r & PR_FREE_MORE))
+         break;
+      r = pyref_ev_evict(family_of[d]);
+   }
 }
 
 /* Copy n bytes between two distinct blocks, without libc: this library

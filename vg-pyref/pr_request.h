@@ -65,7 +65,7 @@ typedef
 enum {
    PR_EV_ALLOC,          /* (family, ptr, size) -> PR_ALLOC_*            */
    PR_EV_FREE,           /* (family, ptr) -> PR_FREE_* | evicted block   */
-   PR_EV_EVICT,          /* (family) -> next evicted block, or 0         */
+   PR_EV_EVICT,          /* (family) -> PR_FREE_MORE? | evicted block    */
    PR_EV_REALLOC_SIZE,   /* (family, ptr) -> size, or PR_REALLOC_*       */
    PR_EV_ARENA,          /* (ptr, size, alive) -> 0                      */
    PR_EV_BORROW,         /* (PR_BORROW_* api, object, container) -> 0    */
@@ -174,10 +174,14 @@ enum {
 
 /* What PR_(ev_free) answers the hook: the action in the low 4 bits
    (blocks are 16-aligned), and possibly a block evicted from the
-   domain's quarantine in the rest, which the hook frees for real. */
+   domain's quarantine in the rest, which the hook frees for real.
+   PR_(ev_evict) answers the next evicted block (or 0) and
+   PR_FREE_MORE. */
 #define PR_FREE_PASS         0x1   /* call the real free now          */
 #define PR_FREE_KEEP         0x2   /* do not free (quarantined, or an
                                       error was reported)             */
+#define PR_FREE_MORE         0x4   /* the quarantine is still over its
+                                      limit: ask PR_EV_EVICT again     */
 #define PR_FREE_ACTION_MASK  0xfUL
 
 /* What PR_(ev_alloc) answers. */

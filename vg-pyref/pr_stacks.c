@@ -45,15 +45,24 @@
    that differs anywhere differs in one of those words, except in the
    pathological case of a frame whose size depends on a register saved
    on the stack, where another frame layout would also have to leave
-   the very same return addresses at the very same places.  Stacks the
-   unwinder ended early (fewer frames than asked for) are not cached:
-   what stopped it is not among the words compared.  Nor are stacks
-   outside the thread's own stack (coroutines, signal stacks), whose
-   words might not be mapped later.  A change of debug information
-   (dlopen, dlclose: a new DiEpoch) empties the cache, since an
-   ExeContext belongs to an epoch.  --stats=yes says how often the
-   cache answered; building with -DPR_STACKS_VERIFY makes every answer
-   from the cache be unwound again and compared. */
+   the very same return addresses at the very same places.  The entry
+   keeps where those words are (their offsets from SP) and a 64-bit
+   hash of them, not the words themselves: a hit then reads the entry's
+   two cache lines and the stack, which is in the cache anyway, where
+   the words themselves took four more lines, missed on a big heap.
+   Two chains from the same start state with the same return-address
+   slots collide with a probability of 2^-64.
+
+   Stacks the unwinder ended early (fewer frames than asked for) are
+   not cached: what stopped it is not among the words compared.  Nor
+   are stacks outside the thread's own stack (coroutines, signal
+   stacks), whose words might not be mapped later; a thread's own
+   stack stays mapped while it lives, and its entries go when it exits.
+   A change of debug information (dlopen, dlclose: a new DiEpoch)
+   empties the cache, since an ExeContext belongs to an epoch.
+   --stats=yes says how often the cache answered; building with
+   -DPR_STACKS_VERIFY makes every answer from the cache be unwound
+   again and compared. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_debuginfo.h"
@@ -87,38 +96,87 @@ typedef
    struct {
       Addr        ip, sp, fp;   /* the start registers (fp: fp_Key);
                                    ip 0: empty                          */
-      Addr        last;         /* the highest stack word read          */
-      ThreadId    tid;
-      UInt        want;         /* frames asked of the unwinder         */
-      Bool        skip_preload;
       ExeContext* ec;           /* the answer                           */
-      /* Frames 1..want-1: the stack word the unwinder read the return
-         address from, and that return address. */
-      Addr*       ra_at;
-      Addr*       ra;
+      ULong       ra_hash;      /* ra_Hash of the return addresses      */
+      ThreadId    tid;
+      UShort      want;         /* frames asked of the unwinder         */
+      Bool        skip_preload;
+      /* Frames 1..want-1: where the unwinder read the frame's return
+         address, as an offset from sp ([0] unused). */
+      UInt        ra_off[];
    }
    PR_StackEntry;
 
-static PR_StackEntry* entries = NULL;   /* NULL: cache off          */
-static Addr*          words   = NULL;   /* ra_at and ra of each     */
-static UInt           cached_epoch = 0;
+static UChar* entries     = NULL;  /* N_ENTRIES of entry_size bytes,
+                                      NULL: cache off                  */
+static SizeT  entry_size  = 0;     /* a multiple of the cache line     */
+static UInt   cached_epoch = 0;
 
 static ULong n_hits = 0, n_misses = 0, n_uncacheable = 0;
+
+static inline PR_StackEntry* entry_At ( UInt i )
+{
+   return (PR_StackEntry*)(entries + (SizeT)i * entry_size);
+}
+
+/* Each thread's highest stack byte (VG_(thread_get_stack_max), fixed
+   for the thread's life), by thread id; 0: not looked up yet. */
+#define PR_MAX_STACK_TIDS 512
+static Addr stack_max_of[PR_MAX_STACK_TIDS];
+
+static inline Addr stack_Max ( ThreadId tid )
+{
+   if (tid >= PR_MAX_STACK_TIDS)
+      return VG_(thread_get_stack_max)(tid);
+   if (stack_max_of[tid] == 0)
+      stack_max_of[tid] = VG_(thread_get_stack_max)(tid);
+   return stack_max_of[tid];
+}
+
+static void thread_exited ( ThreadId tid )
+{
+   UInt i;
+   if (tid < PR_MAX_STACK_TIDS)
+      stack_max_of[tid] = 0;
+   if (entries == NULL)
+      return;
+   for (i = 0; i < N_ENTRIES; i++)
+      if (entry_At(i)->tid == tid)
+         entry_At(i)->ip = 0;
+}
 
 void PR_(stacks_post_clo_init) ( void )
 {
    UInt  per = VG_(clo_backtrace_size) + PR_MAX_HOOK_FRAMES;
-   Int   i;
+   UChar* raw;
 
+   VG_(track_pre_thread_ll_exit)(thread_exited);
    if (per > PR_MAX_CACHED_FRAMES)
       return;
-   entries = VG_(calloc)("pr.stacks.entries", N_ENTRIES, sizeof *entries);
-   words   = VG_(malloc)("pr.stacks.words",
-                         (SizeT)N_ENTRIES * 2 * per * sizeof(Addr));
-   for (i = 0; i < N_ENTRIES; i++) {
-      entries[i].ra_at = words + (SizeT)i * 2 * per;
-      entries[i].ra    = entries[i].ra_at + per;
+   entry_size = VG_ROUNDUP(sizeof(PR_StackEntry) + per * sizeof(UInt), 64);
+   raw = VG_(calloc)("pr.stacks.entries", N_ENTRIES * entry_size + 64, 1);
+   entries = (UChar*)VG_ROUNDUP((Addr)raw, 64);
+}
+
+/* The return addresses of frames 1..want-1, read from their slots
+   above sp, as one word.  Two lanes, each a chain of xor and multiply
+   (a bijection of the lane for each word), mixed at the end: the
+   chains are short enough that the stack words' loads, not the
+   multiplies, set the pace. */
+static inline ULong ra_Hash ( const PR_StackEntry* e, Addr sp )
+{
+   ULong a = 0x243F6A8885A308D3ULL, b = 0x13198A2E03707344ULL;
+   UInt  i;
+   for (i = 1; i + 1 < e->want; i += 2) {
+      a = (a ^ *(const Addr*)(sp + e->ra_off[i]))     * 0x9E3779B97F4A7C15ULL;
+      b = (b ^ *(const Addr*)(sp + e->ra_off[i + 1])) * 0xC2B2AE3D27D4EB4FULL;
    }
+   if (i < e->want)
+      a = (a ^ *(const Addr*)(sp + e->ra_off[i])) * 0x9E3779B97F4A7C15ULL;
+   a ^= (b << 31) | (b >> 33);
+   a ^= a >> 29;
+   a *= 0xBF58476D1CE4E5B9ULL;
+   return a ^ (a >> 32);
 }
 
 /* The frame pointer as a key.  Code built without frame pointers (most
@@ -140,26 +198,29 @@ static inline Addr fp_Key ( Addr sp, Addr max, Addr fp )
    return 1;   /* not an address any frame's CFA can be based on */
 }
 
-/* The first entry of the start state's slot: the top bits of a
-   multiplicative hash, which depend on every bit of IP and SP.  The
-   product's low bits depend only on the low bits of what was
-   multiplied; a slot number taken from them (with SP's bits 3..6 mixed
-   in) sent the few start states of bigheap's loops to the same slots,
-   and a tenth of all stacks were unwound again. */
-static inline PR_StackEntry* slot_Of ( Addr ip, Addr sp, UInt want )
+/* The number of the first entry of the start state's slot: the top
+   bits of a multiplicative hash, which depend on every bit of IP and
+   SP.  The product's low bits depend only on the low bits of what was
+   multiplied; a slot number taken from them (with SP's bits 3..6
+   mixed in) sent the few start states of bigheap's loops to the same
+   slots, and a tenth of all stacks were unwound again. */
+static inline UInt slot_Of ( Addr ip, Addr sp, UInt want )
 {
    ULong h = (ULong)ip ^ ((ULong)sp << 17) ^ ((ULong)sp >> 3) ^ want;
    h *= 0x9E3779B97F4A7C15ULL;
-   return &entries[(h >> (64 - N_SLOTS_LOG2)) * N_WAYS];
+   return (UInt)(h >> (64 - N_SLOTS_LOG2)) * N_WAYS;
 }
 
-/* Make slot[w] the slot's first entry, moving those before it down. */
-static void move_To_Front ( PR_StackEntry* slot, UInt w )
+/* Make entry first + w the slot's first entry, moving those before it
+   down. */
+static void move_To_Front ( UInt first, UInt w )
 {
-   PR_StackEntry e = slot[w];
+   UChar tmp[VG_ROUNDUP(sizeof(PR_StackEntry)
+                        + PR_MAX_CACHED_FRAMES * sizeof(UInt), 64)];
+   VG_(memcpy)(tmp, entry_At(first + w), entry_size);
    for (; w > 0; w--)
-      slot[w] = slot[w - 1];
-   slot[0] = e;
+      VG_(memcpy)(entry_At(first + w), entry_At(first + w - 1), entry_size);
+   VG_(memcpy)(entry_At(first), tmp, entry_size);
 }
 
 /* Is every stack word in [sp, last] inside tid's own stack, whose
@@ -171,40 +232,36 @@ static Bool on_Thread_Stack ( ThreadId tid, Addr max, Addr sp, Addr last )
           && last + sizeof(Addr) - 1 <= max;
 }
 
-/* Does the entry still describe the stack? */
-static Bool entry_Holds ( const PR_StackEntry* e )
-{
-   UInt i;
-   for (i = 1; i < e->want; i++)
-      if (*(const Addr*)e->ra_at[i] != e->ra[i])
-         return False;
-   return True;
-}
-
-/* Fill e from a fresh unwinding; False if it cannot be cached. */
-static Bool entry_Fill ( PR_StackEntry* e, ThreadId tid, Addr max,
+/* Fill e from a fresh unwinding of want frames, of which the unwinder
+   gave n; False if it cannot be cached. */
+static Bool entry_Fill ( PR_StackEntry* e, ThreadId tid,
                          const Addr* ips, const Addr* sps, UInt n,
                          UInt want )
 {
-   Addr sp = sps[0];
+   Addr sp   = sps[0];
+   Addr last = sp;
    UInt i;
-   if (n != want || n < 2 || !on_Thread_Stack(tid, max, sp, sps[n - 1]))
+   if (n != want || n < 2)
       return False;
-   e->last = sp;
    for (i = 1; i < n; i++) {
       Addr ra = ips[i] + 1;    /* the unwinder records RA - 1 */
-      if (sps[i] < sp + sizeof(Addr))
+      Addr at;
+      if (sps[i] < sp + sizeof(Addr) || sps[i] - sp > 0x7fffffff)
          return False;
       if (*(const Addr*)(sps[i] - sizeof(Addr)) == ra)
-         e->ra_at[i] = sps[i] - sizeof(Addr);   /* CFA - 8 */
+         at = sps[i] - sizeof(Addr);           /* CFA - 8 */
       else if (*(const Addr*)sps[i] == ra)
-         e->ra_at[i] = sps[i];                  /* last-ditch step */
+         at = sps[i];                          /* last-ditch step */
       else
          return False;
-      e->ra[i] = ra;
-      if (e->ra_at[i] > e->last)
-         e->last = e->ra_at[i];
+      e->ra_off[i] = (UInt)(at - sp);
+      if (at > last)
+         last = at;
    }
+   if (!on_Thread_Stack(tid, stack_Max(tid), sp, last))
+      return False;
+   e->want    = (UShort)want;
+   e->ra_hash = ra_Hash(e, sp);
    return True;
 }
 
@@ -229,13 +286,11 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
 {
    Addr           ips[500 /* --num-callers maximum */ + PR_MAX_HOOK_FRAMES];
    Addr           sps[500 + PR_MAX_HOOK_FRAMES];
-   UInt           want, n;
-   Addr           ip, sp, fp, max;
-   PR_StackEntry* slot;
+   UInt           want, n, first, w;
+   Addr           ip, sp, fp;
    PR_StackEntry* e;
    ExeContext*    ec;
    DiEpoch        ep;
-   UInt           w;
 
    want = VG_(clo_backtrace_size) + (skip_preload ? PR_MAX_HOOK_FRAMES : 0);
    if (entries == NULL) {
@@ -245,9 +300,9 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
 
    ep = VG_(current_DiEpoch)();
    if (ep.n != cached_epoch) {
-      Int i;
+      UInt i;
       for (i = 0; i < N_ENTRIES; i++)
-         entries[i].ip = 0;
+         entry_At(i)->ip = 0;
       cached_epoch = ep.n;
    }
 
@@ -255,14 +310,13 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    sp = VG_(get_SP)(tid);
    VG_(get_shadow_regs_area)(tid, (UChar*)&fp, 0,
                              OFFSET_amd64_RBP, sizeof fp);
-   max = VG_(thread_get_stack_max)(tid);
-   fp  = fp_Key(sp, max, fp);
-   slot = slot_Of(ip, sp, want);
+   fp    = fp_Key(sp, stack_Max(tid), fp);
+   first = slot_Of(ip, sp, want);
    for (w = 0; w < N_WAYS; w++) {
-      e = &slot[w];
+      e = entry_At(first + w);
       if (e->ip == ip && e->sp == sp && e->fp == fp && e->tid == tid
           && e->want == want && e->skip_preload == skip_preload
-          && on_Thread_Stack(tid, max, sp, e->last) && entry_Holds(e)) {
+          && ra_Hash(e, sp) == e->ra_hash) {
          n_hits++;
 #        if defined(PR_STACKS_VERIFY)
          ec = unwind(tid, skip_preload, want, ips, sps, &n);
@@ -274,7 +328,7 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
 #        endif
          ec = e->ec;
          if (w > 0)
-            move_To_Front(slot, w);
+            move_To_Front(first, w);
          return ec;
       }
    }
@@ -282,12 +336,12 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    /* The least recently used entry makes room. */
    n_misses++;
    ec = unwind(tid, skip_preload, want, ips, sps, &n);
-   e  = &slot[N_WAYS - 1];
+   e  = entry_At(first + N_WAYS - 1);
    if (n > 0 && ips[0] == ip && sps[0] == sp
-       && entry_Fill(e, tid, max, ips, sps, n, want)) {
+       && entry_Fill(e, tid, ips, sps, n, want)) {
       e->ip = ip; e->sp = sp; e->fp = fp; e->tid = tid;
-      e->want = want; e->skip_preload = skip_preload; e->ec = ec;
-      move_To_Front(slot, N_WAYS - 1);
+      e->skip_preload = skip_preload; e->ec = ec;
+      move_To_Front(first, N_WAYS - 1);
    } else {
       e->ip = 0;
    }
