@@ -897,8 +897,7 @@ static Bool in_Allocator ( ThreadId tid )
    if (alloc_sp_word == 0)
       return False;
    fp = *(Addr*)alloc_sp_word;
-   return fp != 0 && fp >= VG_(get_SP)(tid)
-          && fp <= VG_(thread_get_stack_max)(tid);
+   return fp != 0 && fp >= VG_(get_SP)(tid) && fp <= PR_(stack_max)(tid);
 }
 
 /* A vector load of a string scanner in ld.so with no symbol
@@ -935,37 +934,40 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
    ThreadId     tid;
    PR_BlockDesc d;
 
+   n_slow++;
+   /* pymalloc inside our hook, reading and writing its free lists in
+      free blocks and the unused space of its pools: most slow-path
+      calls on a busy heap.  Nothing it does there is reported, so
+      decide it first.  (A held refcount read and the dying objects
+      wait for the hook's event, which settles and sweeps them.) */
+   tid = VG_(get_running_tid)();
+   if (in_Allocator(tid)) {
+      n_slow_allocator++;
+      return;
+   }
    for (i = 0; i < szB; i++) {
       if (PR_(shadow_byte_ok)(a + i))
          n_ok++;
       else if (bad == 0)
          bad = a + i;
    }
-   n_slow++;
    if (n_ok == szB)
       return;
    /* A write of an ob_refcnt whose lone read is held: a Py_INCREF. */
    if ((szB_rw & PR_ACCESS_WRITE) && PR_(held_read_pending)
-       && PR_(held_read_of)(VG_(get_running_tid)(), a))
+       && PR_(held_read_of)(tid, a))
       szB_rw |= PR_ACCESS_INCREF;
-   PR_SETTLE(VG_(get_running_tid)(), a,
+   PR_SETTLE(tid, a,
              (szB_rw & (PR_ACCESS_WRITE | PR_ACCESS_DECREF)) != 0);
 
    /* Python objects: a dead one on a free list, or a decrement of a
       freed one's refcount.  A dealloc in progress may have ended. */
    if (PR_(n_dying) > 0)
-      PR_(objects_sweep)(VG_(get_running_tid)());
+      PR_(objects_sweep)(tid);
    {
       UChar s = PR_(shadow_get)(bad);
       if (s == PR_SH_DEAD || s == PR_SH_FREED) {
          PR_Block* b = PR_(block_holding)(bad);
-         tid = VG_(get_running_tid)();
-         /* pymalloc's own reads (3.8, 3.9: address_in_range reads a
-            "pool header" wherever a large block's address points). */
-         if (in_Allocator(tid)) {
-            n_slow_allocator++;
-            return;
-         }
          if (b && s == PR_SH_DEAD) {
             n_slow_objects++;
             PR_(dead_object_access)(tid, b, a, szB, szB_rw, value);
@@ -990,11 +992,6 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
       return;
    }
 
-   tid = VG_(get_running_tid)();
-   if (in_Allocator(tid)) {
-      n_slow_allocator++;
-      return;
-   }
    n_slow_errors++;
 
    if (!isWrite)

@@ -261,6 +261,8 @@ static inline Addr PR_block_start ( const PR_Block* b )
    hook) left out if skip_preload; from a cache when the same call
    chain was unwound before. */
 extern ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload );
+/* VG_(thread_get_stack_max), remembered for each live thread. */
+extern Addr        PR_(stack_max) ( ThreadId tid );
 /* An ExeContext as the 32-bit number a block record keeps (0 for
    NULL), and back. */
 extern UInt        PR_(ecu_of) ( ExeContext* ec );

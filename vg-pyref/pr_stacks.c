@@ -124,7 +124,7 @@ static inline PR_StackEntry* entry_At ( UInt i )
 #define PR_MAX_STACK_TIDS 512
 static Addr stack_max_of[PR_MAX_STACK_TIDS];
 
-static inline Addr stack_Max ( ThreadId tid )
+Addr PR_(stack_max) ( ThreadId tid )
 {
    if (tid >= PR_MAX_STACK_TIDS)
       return VG_(thread_get_stack_max)(tid);
@@ -258,7 +258,7 @@ static Bool entry_Fill ( PR_StackEntry* e, ThreadId tid,
       if (at > last)
          last = at;
    }
-   if (!on_Thread_Stack(tid, stack_Max(tid), sp, last))
+   if (!on_Thread_Stack(tid, PR_(stack_max)(tid), sp, last))
       return False;
    e->want    = (UShort)want;
    e->ra_hash = ra_Hash(e, sp);
@@ -310,7 +310,7 @@ ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload )
    sp = VG_(get_SP)(tid);
    VG_(get_shadow_regs_area)(tid, (UChar*)&fp, 0,
                              OFFSET_amd64_RBP, sizeof fp);
-   fp    = fp_Key(sp, stack_Max(tid), fp);
+   fp    = fp_Key(sp, PR_(stack_max)(tid), fp);
    first = slot_Of(ip, sp, want);
    for (w = 0; w < N_WAYS; w++) {
       e = entry_At(first + w);
