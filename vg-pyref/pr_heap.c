@@ -937,9 +937,12 @@ VG_REGPARM(3) void PR_(check_access_slow) ( Addr a, UWord szB_rw,
    n_slow++;
    /* pymalloc inside our hook, reading and writing its free lists in
       free blocks and the unused space of its pools: most slow-path
-      calls on a busy heap.  Nothing it does there is reported, so
-      decide it first.  (A held refcount read and the dying objects
-      wait for the hook's event, which settles and sweeps them.) */
+      calls on a busy heap; and in 3.8 and 3.9, address_in_range
+      reading a "pool header" wherever a large block's address points,
+      a freed block or a dead object too.  Nothing it does there is
+      reported, so decide it first.  (A held refcount read and the
+      dying objects wait for the hook's event, which settles and
+      sweeps them.) */
    tid = VG_(get_running_tid)();
    if (in_Allocator(tid)) {
       n_slow_allocator++;
