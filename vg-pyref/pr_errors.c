@@ -228,7 +228,10 @@ static struct {
    PR_ErrorKind kind;
    PR_Error     err;
    ExeContext*  where;
+   Bool         excuse_if_lone;
 } held_read;
+
+ULong PR_(n_lone_reads_excused) = 0;
 
 /* The held reads already reported, by stack, kind and Python type (as
    pr_eq_Error tells errors apart): unique errors are not merged by the
@@ -245,7 +248,7 @@ Bool PR_(held_read_pending) = False;
 
 void PR_(hold_refcnt_read) ( ThreadId tid, PR_ErrorKind kind, Addr obj,
                              SizeT szB, Long refcnt,
-                             const PR_BlockDesc* blk )
+                             const PR_BlockDesc* blk, Bool excuse_if_lone )
 {
    if (held_read.valid && held_read.tid == tid && held_read.obj == obj)
       return;   /* read again (-O0 code): still the same use */
@@ -259,6 +262,7 @@ void PR_(hold_refcnt_read) ( ThreadId tid, PR_ErrorKind kind, Addr obj,
    held_read.err.isWrite = False; held_read.err.obj = obj;
    held_read.err.refcnt = refcnt; held_read.err.blk = *blk;
    held_read.where = VG_(record_ExeContext)(tid, 0);
+   held_read.excuse_if_lone = excuse_if_lone;
    PR_(held_read_pending) = True;
 }
 
@@ -282,6 +286,10 @@ void PR_(settle_refcnt_read) ( ThreadId tid, Addr a, Bool writes )
    }
    held_read.valid = False;
    PR_(held_read_pending) = False;
+   if (held_read.excuse_if_lone) {
+      PR_(n_lone_reads_excused)++;
+      return;
+   }
    /* -O0 code reads ob_refcnt again right after its Py_DECREF. */
    if (held_read.err.blk.known
        && held_read.err.blk.serial == last_access_error.serial

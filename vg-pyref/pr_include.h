@@ -356,7 +356,8 @@ extern void PR_(heap_new_serial) ( PR_Block* b );
 /* The preload's allocator hooks report through these (pr_main.c
    dispatches the events). */
 extern UWord PR_(ev_alloc)   ( ThreadId tid, PR_Family fam, Addr p, SizeT n );
-extern UWord PR_(ev_free)    ( ThreadId tid, PR_Family fam, Addr p );
+extern UWord PR_(ev_free)    ( ThreadId tid, PR_Family fam, Addr p,
+                               Bool in_subinterp );
 extern UWord PR_(ev_evict)   ( ThreadId tid, PR_Family fam );
 extern UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p );
 extern void  PR_(ev_arena)   ( Addr a, SizeT len, Bool alive );
@@ -483,12 +484,16 @@ extern void PR_(record_access_error) ( ThreadId tid, Addr a, SizeT szB,
                                        const PR_BlockDesc* blk );
 /* Hold back a lone read of a dead object's ob_refcnt; settle it at the
    next pyref event: dropped if the same thread now writes or
-   decrements that ob_refcnt (a = obj, writes), else reported. */
+   decrements that ob_refcnt (a = obj, writes), else reported, unless
+   excuse_if_lone (a read by CPython's own code). */
 extern void PR_(hold_refcnt_read) ( ThreadId tid, PR_ErrorKind kind,
                                     Addr obj, SizeT szB, Long refcnt,
-                                    const PR_BlockDesc* blk );
+                                    const PR_BlockDesc* blk,
+                                    Bool excuse_if_lone );
 extern void PR_(settle_refcnt_read) ( ThreadId tid, Addr a, Bool writes );
 extern Bool PR_(held_read_pending);
+/* Held reads dropped because CPython's own code made them. */
+extern ULong PR_(n_lone_reads_excused);
 /* Is a read of obj's ob_refcnt by tid held back right now? */
 extern Bool PR_(held_read_of) ( ThreadId tid, Addr obj );
 #define PR_SETTLE(tid, a, w) \

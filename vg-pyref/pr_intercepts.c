@@ -123,7 +123,8 @@ PR_STUB(pyref_ev_borrow);
 #define HIDDEN __attribute__((visibility("hidden")))
 extern unsigned long pyref_ev_alloc(unsigned long fam, void* p,
                                     unsigned long n) HIDDEN;
-extern unsigned long pyref_ev_free(unsigned long fam, void* p) HIDDEN;
+extern unsigned long pyref_ev_free(unsigned long fam, void* p,
+                                   unsigned long in_subinterp) HIDDEN;
 extern unsigned long pyref_ev_evict(unsigned long fam) HIDDEN;
 extern unsigned long pyref_ev_realloc_size(unsigned long fam,
                                            void* p) HIDDEN;
@@ -176,6 +177,19 @@ extern char PyFrame_Type[] __attribute__((weak));
 extern char PyMethod_Type[] __attribute__((weak));
 extern char PyCFunction_Type[] __attribute__((weak));
 extern char PyCell_Type[] __attribute__((weak));
+
+/* Which interpreter runs (3.12+, where each may have its own pymalloc
+   state): all exported, public but the 3.12 name of the unchecked
+   thread-state getter. */
+extern void* PyInterpreterState_Main(void) __attribute__((weak));
+extern void* PyInterpreterState_Head(void) __attribute__((weak));
+extern void* PyThreadState_GetInterpreter(void* ts) __attribute__((weak));
+extern void* PyThreadState_GetUnchecked(void) __attribute__((weak));  /* 3.13 */
+extern void* _PyThreadState_UncheckedGet(void) __attribute__((weak)); /* 3.12 */
+
+/* What we told the tool at start-up; it fills its part when it accepts
+   the table. */
+static PR_HookTable hook_table;
 
 /* The allocators our hooks call; a hook's ctx points to its domain's. */
 static PR_MemAllocatorEx orig[N_DOMAINS];
@@ -252,6 +266,25 @@ static void free_For_Real ( PR_MemAllocatorEx* o, int d, void* p )
    LEAVE_ALLOCATOR();
 }
 
+/* Does a subinterpreter run this free?  Only from 3.12, where one may
+   have a pymalloc state of its own (PyInterpreterConfig's
+   use_main_obmalloc = 0), and only for pymalloc's domains, MEM and OBJ.
+   A new interpreter goes to the head of the runtime's list, so while
+   the main one is the head there is no other (two calls per free);
+   then the thread state's interpreter says which runs. */
+static int in_Subinterpreter ( int d )
+{
+   void *main_interp, *ts;
+   if (d == DOMAIN_RAW || !hook_table.interp_heaps)
+      return 0;
+   main_interp = PyInterpreterState_Main();
+   if (main_interp == (void*)0 || PyInterpreterState_Head() == main_interp)
+      return 0;
+   ts = PyThreadState_GetUnchecked ? PyThreadState_GetUnchecked()
+                                   : _PyThreadState_UncheckedGet();
+   return ts != (void*)0 && PyThreadState_GetInterpreter(ts) != main_interp;
+}
+
 static void hook_free ( void* ctx, void* p )
 {
    PR_MemAllocatorEx* o = ctx;
@@ -260,7 +293,7 @@ static void hook_free ( void* ctx, void* p )
    void*         q;
    if (p == (void*)0)
       return;
-   r = pyref_ev_free(family_of[d], p);
+   r = pyref_ev_free(family_of[d], p, in_Subinterpreter(d));
    if (r & PR_FREE_PASS)
       free_For_Real(o, d, p);
    /* Blocks leaving the domain's quarantine: usually one, in the
@@ -400,9 +433,6 @@ static void install_Hooks ( void )
 /*------------------------------------------------------------*/
 /*--- The borrowed-reference API                          ---*/
 /*------------------------------------------------------------*/
-
-/* The tool fills its part when it accepts the table. */
-static PR_HookTable hook_table;
 
 /* A borrowed reference handed to code outside CPython (an extension,
    ctypes): tell the tool, which remembers who lent it.  CPython's own
@@ -1087,6 +1117,10 @@ static void pyref_preload_init ( void )
       if (VALGRIND_DO_CLIENT_REQUEST_EXPR(0,
              _VG_USERREQ__PYREF_REGISTER_HOOKS, &table, 0, 0, 0, 0) != 1)
          return;
+      if (!PyInterpreterState_Main || !PyInterpreterState_Head
+          || !PyThreadState_GetInterpreter
+          || !(PyThreadState_GetUnchecked || _PyThreadState_UncheckedGet))
+         table.interp_heaps = 0;
 #undef table
    }
    hooks_wanted = 1;

@@ -177,6 +177,8 @@ static Bool pr_handle_client_request ( ThreadId tid, UWord* arg, UWord* ret )
             w->python_text_lo = lo;
             w->python_text_hi = hi;
             w->borrow_events  = PR_(clo_borrow_records) > 0;
+            w->interp_heaps   = PR_(python).supported
+                                && PR_(python).minor >= 12;
          }
          PR_(set_alloc_sp_word)(t->alloc_sp_word);
          PR_(python_set_type_type)(t->type_type);

@@ -64,7 +64,8 @@ typedef
    (which leaves the translated code and costs ten times more). */
 enum {
    PR_EV_ALLOC,          /* (family, ptr, size) -> PR_ALLOC_*            */
-   PR_EV_FREE,           /* (family, ptr) -> PR_FREE_* | evicted block   */
+   PR_EV_FREE,           /* (family, ptr, in a subinterpreter?)
+                            -> PR_FREE_* | evicted block                 */
    PR_EV_EVICT,          /* (family) -> PR_FREE_MORE? | evicted block    */
    PR_EV_REALLOC_SIZE,   /* (family, ptr) -> size, or PR_REALLOC_*       */
    PR_EV_ARENA,          /* (ptr, size, alive) -> 0                      */
@@ -90,6 +91,10 @@ typedef
       unsigned long python_text_lo; /* CPython's own code: its calls of */
       unsigned long python_text_hi; /*   the borrowing API are not events */
       unsigned long borrow_events;  /* 0: --borrow-records=0            */
+      unsigned long interp_heaps;   /* 1: an interpreter may have its own
+                                       pymalloc state (3.12+): the hooks
+                                       tell the tool which frees happen
+                                       in a subinterpreter             */
    }
    PR_HookTable;
 
