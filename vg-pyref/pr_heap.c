@@ -436,14 +436,20 @@ static void mark_Live ( Addr p, SizeT n )
    PR_(shadow_set)(round16(p + n), PR_GRANULE, PR_SH_REDZONE);
 }
 
+/* A heap type dies with its block (after its GC header): pr_python.c
+   must not answer for it from its cache once the address is reused. */
+static void forget_Types_In ( Addr p )
+{
+   PR_(python_forget_type)(p);
+   PR_(python_forget_type)(p + 16);
+   PR_(python_forget_type)(p + 32);
+}
+
 static void mark_Freed ( const PR_Block* b )
 {
    Addr p = PR_block_start(b);
    PR_(shadow_set)(p, round16(b->size ? b->size : 1), PR_SH_FREED);
-   /* A heap type dies with its block (after its GC header). */
-   PR_(python_forget_type)(p);
-   PR_(python_forget_type)(p + 16);
-   PR_(python_forget_type)(p + 32);
+   forget_Types_In(p);
 }
 
 /*------------------------------------------------------------*/
@@ -707,6 +713,7 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p, Bool in_subinterp )
          corruption).  So it goes back at once; its space reads as
          unowned pool space until pymalloc hands it out again. */
       n_subinterp_frees++;
+      forget_Types_In(p);   /* as mark_Freed, which this path skips */
       mark_Released(p, b->size);
       delete_Block(b);
       return PR_FREE_PASS;
