@@ -111,7 +111,7 @@ static ExeContext* hook_Stack ( ThreadId tid, Bool keep )
 
 /* Counters for --stats=yes. */
 static ULong n_libc_allocs = 0, n_hook_allocs = 0, n_hook_frees = 0;
-static ULong n_subinterp_frees = 0;
+static ULong n_isolated_frees = 0;
 static ULong n_slow = 0, n_slow_partial = 0, n_slow_allocator = 0;
 static ULong n_slow_errors = 0, n_slow_objects = 0;
 
@@ -660,7 +660,7 @@ UWord PR_(ev_alloc) ( ThreadId tid, PR_Family fam, Addr p, SizeT n )
    return PR_(objects_want_flush)() ? PR_ALLOC_FLUSH : PR_ALLOC_OK;
 }
 
-UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p, Bool in_subinterp )
+UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p, Bool in_isolated_interp )
 {
    PR_Block*    b;
    PR_BlockDesc d;
@@ -704,15 +704,17 @@ UWord PR_(ev_free) ( ThreadId tid, PR_Family fam, Addr p, Bool in_subinterp )
    }
 
    b->state   = PR_BlockFreed;
-   if (in_subinterp && !b->libc) {
-      /* Freed while a subinterpreter runs (3.12+), whose pymalloc state
-         may be its own: a block quarantined now could only go back to
-         that state, and evictions happen in whichever interpreter frees
-         next, whose pymalloc would take another's block for a foreign
-         one and pass it to free() (an InvalidFree of ours, or heap
-         corruption).  So it goes back at once; its space reads as
-         unowned pool space until pymalloc hands it out again. */
-      n_subinterp_frees++;
+   if (in_isolated_interp && !b->libc) {
+      /* Freed while a subinterpreter with a pymalloc state of its own
+         runs (3.12+; a legacy one shares the main interpreter's, and
+         its frees are quarantined as the main one's): a block
+         quarantined now could only go back to that state, and
+         evictions happen in whichever interpreter frees next, whose
+         pymalloc would take another's block for a foreign one and pass
+         it to free() (an InvalidFree of ours, or heap corruption).  So
+         it goes back at once; its space reads as unowned pool space
+         until pymalloc hands it out again. */
+      n_isolated_frees++;
       forget_Types_In(p);   /* as mark_Freed, which this path skips */
       mark_Released(p, b->size);
       delete_Block(b);
@@ -1115,9 +1117,9 @@ void PR_(heap_init) ( void )
 void PR_(heap_print_stats) ( void )
 {
    VG_(dmsg)("pyref: blocks: %'llu from the C heap, %'llu allocations and "
-             "%'llu frees through CPython's hooks (%'llu in a "
-             "subinterpreter, not quarantined)\n",
-             n_libc_allocs, n_hook_allocs, n_hook_frees, n_subinterp_frees);
+             "%'llu frees through CPython's hooks (%'llu in an "
+             "isolated subinterpreter, not quarantined)\n",
+             n_libc_allocs, n_hook_allocs, n_hook_frees, n_isolated_frees);
    VG_(dmsg)("pyref: slow-path checks: %'llu (%'llu all bytes good, %'llu "
              "partial loads, %'llu inside the allocator, %'llu of dead or "
              "freed objects, %'llu errors)\n",

@@ -357,7 +357,7 @@ extern void PR_(heap_new_serial) ( PR_Block* b );
    dispatches the events). */
 extern UWord PR_(ev_alloc)   ( ThreadId tid, PR_Family fam, Addr p, SizeT n );
 extern UWord PR_(ev_free)    ( ThreadId tid, PR_Family fam, Addr p,
-                               Bool in_subinterp );
+                               Bool in_isolated_interp );
 extern UWord PR_(ev_evict)   ( ThreadId tid, PR_Family fam );
 extern UWord PR_(ev_realloc_size) ( ThreadId tid, PR_Family fam, Addr p );
 extern void  PR_(ev_arena)   ( Addr a, SizeT len, Bool alive );

@@ -186,6 +186,17 @@ extern void* PyInterpreterState_Head(void) __attribute__((weak));
 extern void* PyThreadState_GetInterpreter(void* ts) __attribute__((weak));
 extern void* PyThreadState_GetUnchecked(void) __attribute__((weak));  /* 3.13 */
 extern void* _PyThreadState_UncheckedGet(void) __attribute__((weak)); /* 3.12 */
+/* Whether an interpreter shares the main pymalloc state (a "legacy"
+   one, as Py_NewInterpreter makes): private but exported, one per
+   version.  3.12 asks for a flag (Py_RTFLAGS_USE_MAIN_OBMALLOC, in
+   3.12's public cpython/pystate.h); 3.13 fills a PyInterpreterConfig,
+   whose first int is use_main_obmalloc.  Both only read the
+   interpreter's flags: nothing is allocated inside our hook. */
+extern int _PyInterpreterState_HasFeature(void* interp, unsigned long f)
+   __attribute__((weak));                                              /* 3.12 */
+extern int _PyInterpreterConfig_InitFromState(void* config, void* interp)
+   __attribute__((weak));                                              /* 3.13 */
+#define PR_RTFLAGS_USE_MAIN_OBMALLOC (1UL << 5)
 
 /* What we told the tool at start-up; it fills its part when it accepts
    the table. */
@@ -266,15 +277,18 @@ static void free_For_Real ( PR_MemAllocatorEx* o, int d, void* p )
    LEAVE_ALLOCATOR();
 }
 
-/* Does a subinterpreter run this free?  Only from 3.12, where one may
-   have a pymalloc state of its own (PyInterpreterConfig's
-   use_main_obmalloc = 0), and only for pymalloc's domains, MEM and OBJ.
-   A new interpreter goes to the head of the runtime's list, so while
-   the main one is the head there is no other (two calls per free);
-   then the thread state's interpreter says which runs. */
-static int in_Subinterpreter ( int d )
+/* Does an interpreter with a pymalloc state of its own run this free?
+   Only from 3.12, where a subinterpreter may have one (isolated:
+   PyInterpreterConfig's use_main_obmalloc = 0), and only for pymalloc's
+   domains, MEM and OBJ.  A new interpreter goes to the head of the
+   runtime's list, so while the main one is the head there is no other
+   (two calls per free); then the thread state says which interpreter
+   runs, and its flags whether it shares the main state, as legacy ones
+   do: their frees are quarantined as the main interpreter's.  Without
+   a way to ask, any subinterpreter counts as isolated (the safe side). */
+static int in_Own_Heap_Interpreter ( int d )
 {
-   void *main_interp, *ts;
+   void *main_interp, *ts, *interp;
    if (d == DOMAIN_RAW || !hook_table.interp_heaps)
       return 0;
    main_interp = PyInterpreterState_Main();
@@ -282,7 +296,21 @@ static int in_Subinterpreter ( int d )
       return 0;
    ts = PyThreadState_GetUnchecked ? PyThreadState_GetUnchecked()
                                    : _PyThreadState_UncheckedGet();
-   return ts != (void*)0 && PyThreadState_GetInterpreter(ts) != main_interp;
+   if (ts == (void*)0)
+      return 0;
+   interp = PyThreadState_GetInterpreter(ts);
+   if (interp == main_interp || interp == (void*)0)
+      return 0;
+   if (_PyInterpreterState_HasFeature)
+      return !_PyInterpreterState_HasFeature(interp,
+                                             PR_RTFLAGS_USE_MAIN_OBMALLOC);
+   if (_PyInterpreterConfig_InitFromState) {
+      /* Room beyond 3.13's seven ints, should a later one grow it. */
+      int config[32] = { 0 };
+      if (_PyInterpreterConfig_InitFromState(config, interp) == 0)
+         return config[0] == 0;
+   }
+   return 1;
 }
 
 static void hook_free ( void* ctx, void* p )
@@ -293,7 +321,7 @@ static void hook_free ( void* ctx, void* p )
    void*         q;
    if (p == (void*)0)
       return;
-   r = pyref_ev_free(family_of[d], p, in_Subinterpreter(d));
+   r = pyref_ev_free(family_of[d], p, in_Own_Heap_Interpreter(d));
    if (r & PR_FREE_PASS)
       free_For_Real(o, d, p);
    /* Blocks leaving the domain's quarantine: usually one, in the
@@ -431,6 +459,78 @@ static void install_Hooks ( void )
 }
 
 /*------------------------------------------------------------*/
+/*--- Wrappers that keep the caller's registers            ---*/
+/*------------------------------------------------------------*/
+
+/* The core redirects every jump to a wrapped function's entry to its
+   wrapper: the extensions' calls, and CPython's own.  A libpython
+   built with link-time optimisation (Debian's static python3.11, and
+   any libpython built with -flto and -fno-semantic-interposition)
+   compiles its own calls knowing which registers the callee really
+   uses (gcc's -fipa-ra, on at -O2): PyObject_GetItem keeps the index
+   in %rsi across its call of PyErr_Occurred, which touches only %rax.
+   A wrapper in C clobbers what the ABI lets it clobber, and that
+   caller then indexes with garbage: under pyref, deque(range(5))[-1]
+   was 0.
+
+   So each wrapper is an assembly trampoline that saves every register
+   the ABI lets a callee clobber but %rax, which carries the answer,
+   and calls the wrapper's body in C, which runs the original through
+   the core's no-redirect call.  The body's argument registers are the
+   trampoline's own, untouched, plus the caller's return address as
+   the fifth (no wrapped function takes more than four).  The vector
+   registers are kept by never using them: this library is compiled
+   with -mgeneral-regs-only.  The flags need no care: a caller cannot
+   rely on them across a call. */
+#define PR_XSTR(x) PR_STR(x)
+#define PR_STR(x)  #x
+
+#define PR_REG_SAVING_TRAMPOLINE(wrapper, body)                         \
+   __asm__(".text\n"                                                    \
+           ".p2align 4\n"                                               \
+           ".globl " wrapper "\n"                                       \
+           ".type " wrapper ", @function\n"                             \
+           wrapper ":\n"                                                \
+           "\t.cfi_startproc\n"                                         \
+           "\tpushq %rdi\n\t.cfi_adjust_cfa_offset 8\n"                 \
+           "\tpushq %rsi\n\t.cfi_adjust_cfa_offset 8\n"                 \
+           "\tpushq %rdx\n\t.cfi_adjust_cfa_offset 8\n"                 \
+           "\tpushq %rcx\n\t.cfi_adjust_cfa_offset 8\n"                 \
+           "\tpushq %r8\n\t.cfi_adjust_cfa_offset 8\n"                  \
+           "\tpushq %r9\n\t.cfi_adjust_cfa_offset 8\n"                  \
+           "\tpushq %r10\n\t.cfi_adjust_cfa_offset 8\n"                 \
+           "\tpushq %r11\n\t.cfi_adjust_cfa_offset 8\n"                 \
+           "\tmovq 64(%rsp), %r8\n"       /* the caller's return address */ \
+           "\tsubq $8, %rsp\n\t.cfi_adjust_cfa_offset 8\n" /* 16-aligned */ \
+           "\tcall " body "\n"                                          \
+           "\taddq $8, %rsp\n\t.cfi_adjust_cfa_offset -8\n"             \
+           "\tpopq %r11\n\t.cfi_adjust_cfa_offset -8\n"                 \
+           "\tpopq %r10\n\t.cfi_adjust_cfa_offset -8\n"                 \
+           "\tpopq %r9\n\t.cfi_adjust_cfa_offset -8\n"                  \
+           "\tpopq %r8\n\t.cfi_adjust_cfa_offset -8\n"                  \
+           "\tpopq %rcx\n\t.cfi_adjust_cfa_offset -8\n"                 \
+           "\tpopq %rdx\n\t.cfi_adjust_cfa_offset -8\n"                 \
+           "\tpopq %rsi\n\t.cfi_adjust_cfa_offset -8\n"                 \
+           "\tpopq %rdi\n\t.cfi_adjust_cfa_offset -8\n"                 \
+           "\tret\n"                                                    \
+           "\t.cfi_endproc\n"                                           \
+           ".size " wrapper ", .-" wrapper "\n")
+
+/* Defines the wrapper of FN in SONAME (Z-encoded, as I_WRAP_SONAME_
+   FNNAME_ZU takes them), returning RET: the trampoline, and the head
+   of its body, whose block follows the macro.  In the body, a0 to a3
+   are the arguments (as many as FN takes are meaningful) and caller
+   the address FN's caller resumes at. */
+#define PR_WRAPPER(ret, soname, fn)                                     \
+   static ret pr_body_##soname##_##fn(void* a0, void* a1, void* a2,     \
+                                      void* a3, void* caller)          \
+      __attribute__((used, noinline));                                  \
+   PR_REG_SAVING_TRAMPOLINE(PR_XSTR(I_WRAP_SONAME_FNNAME_ZU(soname, fn)),\
+                            PR_STR(pr_body_##soname##_##fn));           \
+   static ret pr_body_##soname##_##fn(void* a0, void* a1, void* a2,     \
+                                      void* a3, void* caller)
+
+/*------------------------------------------------------------*/
 /*--- The borrowed-reference API                          ---*/
 /*------------------------------------------------------------*/
 
@@ -450,75 +550,66 @@ static void lent ( unsigned long api, void* obj, void* container,
 #define ARG(i) ((i) == 0 ? a0 : (i) == 1 ? a1 : (i) == 2 ? a2 : (void*)0)
 
 #define PR_BORROW_WRAP_0(soname, name, cont)                             \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void);                   \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void)                    \
+   PR_WRAPPER(void*, soname, name)                                       \
    {                                                                     \
       OrigFn fn;                                                         \
       void*  r;                                                          \
-      void  *a0 = 0, *a1 = 0, *a2 = 0;                                   \
       VALGRIND_GET_ORIG_FN(fn);                                          \
       CALL_FN_W_v(r, fn);                                                \
-      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      lent(PR_BORROW_##name, r, ARG(cont), caller);                      \
+      (void)a3;                                                          \
       return r;                                                          \
    }
 #define PR_BORROW_WRAP_1(soname, name, cont)                             \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0);               \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0)                \
+   PR_WRAPPER(void*, soname, name)                                       \
    {                                                                     \
       OrigFn fn;                                                         \
       void*  r;                                                          \
-      void  *a1 = 0, *a2 = 0;                                            \
       VALGRIND_GET_ORIG_FN(fn);                                          \
       CALL_FN_W_W(r, fn, a0);                                            \
-      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      lent(PR_BORROW_##name, r, ARG(cont), caller);                      \
+      (void)a3;                                                          \
       return r;                                                          \
    }
 #define PR_BORROW_WRAP_2(soname, name, cont)                             \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1);     \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1)      \
+   PR_WRAPPER(void*, soname, name)                                       \
    {                                                                     \
       OrigFn fn;                                                         \
       void*  r;                                                          \
-      void  *a2 = 0;                                                     \
       VALGRIND_GET_ORIG_FN(fn);                                          \
       CALL_FN_W_WW(r, fn, a0, a1);                                       \
-      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      lent(PR_BORROW_##name, r, ARG(cont), caller);                      \
+      (void)a3;                                                          \
       return r;                                                          \
    }
 #define PR_BORROW_WRAP_3(soname, name, cont)                             \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1,      \
-                                               void* a2);                \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, name)(void* a0, void* a1,      \
-                                               void* a2)                 \
+   PR_WRAPPER(void*, soname, name)                                       \
    {                                                                     \
       OrigFn fn;                                                         \
       void*  r;                                                          \
       VALGRIND_GET_ORIG_FN(fn);                                          \
       CALL_FN_W_WWW(r, fn, a0, a1, a2);                                  \
-      lent(PR_BORROW_##name, r, ARG(cont), __builtin_return_address(0)); \
+      lent(PR_BORROW_##name, r, ARG(cont), caller);                      \
+      (void)a3;                                                          \
       return r;                                                          \
    }
 
 /* int PyDict_Next(PyObject *d, Py_ssize_t *ppos, PyObject **pkey,
                    PyObject **pvalue): lends the key and the value. */
 #define PR_BORROW_WRAP_DICT_NEXT(soname)                                 \
-   long I_WRAP_SONAME_FNNAME_ZU(soname, PyDict_Next)(void* d, void* pos, \
-                                                     void** pk,          \
-                                                     void** pv);         \
-   long I_WRAP_SONAME_FNNAME_ZU(soname, PyDict_Next)(void* d, void* pos, \
-                                                     void** pk,          \
-                                                     void** pv)          \
+   PR_WRAPPER(long, soname, PyDict_Next)                                 \
    {                                                                     \
       OrigFn fn;                                                         \
       long   r;                                                          \
-      void*  caller = __builtin_return_address(0);                       \
+      void** pk = a2;                                                    \
+      void** pv = a3;                                                    \
       VALGRIND_GET_ORIG_FN(fn);                                          \
-      CALL_FN_W_WWWW(r, fn, d, pos, pk, pv);                             \
+      CALL_FN_W_WWWW(r, fn, a0, a1, pk, pv);                             \
       if (r) {                                                           \
          if (pk)                                                         \
-            lent(PR_BORROW_PyDict_Next_key, *pk, d, caller);             \
+            lent(PR_BORROW_PyDict_Next_key, *pk, a0, caller);            \
          if (pv)                                                         \
-            lent(PR_BORROW_PyDict_Next_value, *pv, d, caller);           \
+            lent(PR_BORROW_PyDict_Next_value, *pv, a0, caller);          \
       }                                                                  \
       return r;                                                          \
    }
@@ -548,26 +639,25 @@ PR_BORROW_WRAP_DICT_NEXT(libpythonZa)
 /*------------------------------------------------------------*/
 
 #define PR_REHOOK_WRAPPERS(soname)                                     \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, PyInterpreterState_New)(void); \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, PyInterpreterState_New)(void)  \
+   PR_WRAPPER(void*, soname, PyInterpreterState_New)                   \
    {                                                                   \
       OrigFn fn;                                                       \
       void*  r;                                                        \
       VALGRIND_GET_ORIG_FN(fn);                                        \
       install_Hooks();                                                 \
       CALL_FN_W_v(r, fn);                                              \
+      (void)a0; (void)a1; (void)a2; (void)a3; (void)caller;            \
       return r;                                                        \
    }                                                                   \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, _PyInterpreterState_New)      \
-                                 (void* sret, void* ts, void* pinterp); \
-   void* I_WRAP_SONAME_FNNAME_ZU(soname, _PyInterpreterState_New)      \
-                                 (void* sret, void* ts, void* pinterp)  \
+   /* (sret, tstate, pinterp) */                                       \
+   PR_WRAPPER(void*, soname, _PyInterpreterState_New)                  \
    {                                                                   \
       OrigFn fn;                                                       \
       void*  r;                                                        \
       VALGRIND_GET_ORIG_FN(fn);                                        \
       install_Hooks();                                                 \
-      CALL_FN_W_WWW(r, fn, sret, ts, pinterp);                         \
+      CALL_FN_W_WWW(r, fn, a0, a1, a2);                                \
+      (void)a3; (void)caller;                                          \
       return r;                                                        \
    }
 
@@ -580,37 +670,32 @@ PR_REHOOK_WRAPPERS(libpythonZa)   /* libpython3.X.so             */
       _PyInterpreterState_GetAllocatedBlocks   3.12+, at finalisation
       _PyObject_DebugMallocStats               sys._debugmallocstats() */
 #define PR_POOL_WALKER_WRAPPERS(soname)                                \
-   long I_WRAP_SONAME_FNNAME_ZU(soname,                                \
-                                _PyInterpreterState_GetAllocatedBlocks) \
-                               (void* interp);                         \
-   long I_WRAP_SONAME_FNNAME_ZU(soname,                                \
-                                _PyInterpreterState_GetAllocatedBlocks) \
-                               (void* interp)                          \
+   PR_WRAPPER(long, soname, _PyInterpreterState_GetAllocatedBlocks)    \
    {                                                                   \
       OrigFn fn;                                                       \
       long   r;                                                        \
       VALGRIND_GET_ORIG_FN(fn);                                        \
       {                                                                \
          ENTER_ALLOCATOR(DOMAIN_OBJ);                                  \
-         CALL_FN_W_W(r, fn, interp);                                   \
+         CALL_FN_W_W(r, fn, a0);                                       \
          LEAVE_ALLOCATOR();                                            \
       }                                                                \
+      (void)a1; (void)a2; (void)a3; (void)caller;                      \
       return r;                                                        \
    }                                                                   \
-   int I_WRAP_SONAME_FNNAME_ZU(soname, _PyObject_DebugMallocStats)     \
-                              (void* out);                             \
-   int I_WRAP_SONAME_FNNAME_ZU(soname, _PyObject_DebugMallocStats)     \
-                              (void* out)                              \
+   /* int (FILE* out) */                                               \
+   PR_WRAPPER(long, soname, _PyObject_DebugMallocStats)                \
    {                                                                   \
       OrigFn fn;                                                       \
       long   r;                                                        \
       VALGRIND_GET_ORIG_FN(fn);                                        \
       {                                                                \
          ENTER_ALLOCATOR(DOMAIN_OBJ);                                  \
-         CALL_FN_W_W(r, fn, out);                                      \
+         CALL_FN_W_W(r, fn, a0);                                       \
          LEAVE_ALLOCATOR();                                            \
       }                                                                \
-      return (int)r;                                                   \
+      (void)a1; (void)a2; (void)a3; (void)caller;                      \
+      return r;                                                        \
    }
 
 PR_POOL_WALKER_WRAPPERS(NONE)

@@ -64,7 +64,7 @@ typedef
    (which leaves the translated code and costs ten times more). */
 enum {
    PR_EV_ALLOC,          /* (family, ptr, size) -> PR_ALLOC_*            */
-   PR_EV_FREE,           /* (family, ptr, in a subinterpreter?)
+   PR_EV_FREE,           /* (family, ptr, in an isolated interpreter?)
                             -> PR_FREE_* | evicted block                 */
    PR_EV_EVICT,          /* (family) -> PR_FREE_MORE? | evicted block    */
    PR_EV_REALLOC_SIZE,   /* (family, ptr) -> size, or PR_REALLOC_*       */
@@ -94,7 +94,7 @@ typedef
       unsigned long interp_heaps;   /* 1: an interpreter may have its own
                                        pymalloc state (3.12+): the hooks
                                        tell the tool which frees happen
-                                       in a subinterpreter             */
+                                       in such an isolated one         */
    }
    PR_HookTable;
 

@@ -143,9 +143,9 @@ static VG_REGPARM(3) UWord ev_Alloc ( UWord fam, UWord p, UWord n )
 {
    return PR_(ev_alloc)(VG_(get_running_tid)(), fam, p, n);
 }
-static VG_REGPARM(3) UWord ev_Free ( UWord fam, UWord p, UWord in_sub )
+static VG_REGPARM(3) UWord ev_Free ( UWord fam, UWord p, UWord isolated )
 {
-   return PR_(ev_free)(VG_(get_running_tid)(), fam, p, in_sub != 0);
+   return PR_(ev_free)(VG_(get_running_tid)(), fam, p, isolated != 0);
 }
 static VG_REGPARM(3) UWord ev_Evict ( UWord fam, UWord u1, UWord u2 )
 {
