@@ -252,19 +252,46 @@ Bool PR_(python_read_word) ( Addr a, /*OUT*/UWord* w )
    return read_Word(a, w);
 }
 
+/* Does a point to a C string that starts like a name: for its first
+   few bytes, no control character (UTF-8's non-ASCII bytes are fine:
+   `class Ça' is a type named so), and not empty? */
+static Bool is_Name ( Addr a )
+{
+   Int i;
+   for (i = 0; i < 4; i++) {
+      UChar c;
+      if (!VG_(am_is_valid_for_client)(a + i, 1, VKI_PROT_READ))
+         return False;
+      c = *(const UChar*)(a + i);
+      if (c == 0)
+         return i > 0;
+      if (c < 0x20 || c == 0x7f)
+         return False;
+   }
+   return True;
+}
+
 /* Is t a type object?  It must be ready (Py_TPFLAGS_READY, as every
    type in use is), and its own type must be `type' or a metatype (a
-   subclass of type: Py_TPFLAGS_TYPE_SUBCLASS). */
+   subclass of type: Py_TPFLAGS_TYPE_SUBCLASS).  Those two words can
+   come together by chance in memory full of pointers (numpy's cache of
+   freed data buffers: the word after a static count that reached zero
+   pointed to one), so a type must also have a name (tp_name, which
+   every type has) and an instance size of at least an object
+   header. */
 static Bool is_Type ( Addr t )
 {
-   Addr meta, flags, meta_flags;
+   Addr meta, flags, meta_flags, name, basicsize;
    if (!read_Word(t + 8, &meta))
       return False;
    if (!read_Word(t + 168, &flags) || !(flags & (1UL << 12)))
       return False;
-   if (meta == type_type)
-      return True;
-   return read_Word(meta + 168, &meta_flags) && (meta_flags & (1UL << 31));
+   if (meta != type_type
+       && !(read_Word(meta + 168, &meta_flags)
+            && (meta_flags & (1UL << 31))))
+      return False;
+   return read_Word(t + 32, &basicsize) && basicsize >= 16
+          && read_Word(t + 24, &name) && is_Name(name);
 }
 
 /* tp_name (offset 24 in PyTypeObject, all versions), byte by byte:

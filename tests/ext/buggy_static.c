@@ -74,12 +74,65 @@ decref_static_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
 }
 
 
+/* --- Not an object: a cache's counter in static memory ---------------- */
+
+/* numpy keeps freed small buffers in static buckets, a count then the
+   cached pointers, and takes one with `ptrs[--available]': a decrement
+   of a static word to zero, the next word a pointer.  Here the cached
+   buffer is shaped like a type's header but has no tp_name, as a data
+   buffer full of pointers can be: ob_type the metatype, tp_flags with
+   Py_TPFLAGS_READY.  No object reaches refcount zero here: correct code
+   that pyref took for the bug, under numpy's own tests. */
+
+typedef struct {
+    Py_ssize_t available;
+    void *ptrs[4];
+} cache_bucket_t;
+
+static cache_bucket_t cache_bucket;          // .bss, as numpy's
+
+static void *
+cache_take(cache_bucket_t *bucket)
+{
+    volatile Py_ssize_t *available = &bucket->available;
+
+    return bucket->ptrs[--*available];       // 1 -> 0
+}
+
+PyDoc_STRVAR(static_cache_count_ok_doc,
+"static_cache_count_ok()\n\
+\n\
+Put a buffer shaped like a type object without a name in a static\n\
+cache bucket and take it out again, counting the bucket's first word\n\
+from 1 down to 0.");
+
+static PyObject *
+static_cache_count_ok(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    PyTypeObject *shaped = PyMem_Calloc(1, sizeof(PyTypeObject));
+    void *taken;
+
+    if (shaped == NULL) {
+        return PyErr_NoMemory();
+    }
+    ((PyObject *)shaped)->ob_type = &PyType_Type;
+    shaped->tp_flags = Py_TPFLAGS_READY;     // tp_name stays NULL
+    cache_bucket.ptrs[0] = shaped;
+    cache_bucket.available = 1;
+    taken = cache_take(&cache_bucket);
+    PyMem_Free(taken);
+    Py_RETURN_NONE;
+}
+
+
 /* --- Module ----------------------------------------------------------- */
 
 static PyMethodDef buggy_static_methods[] = {
     {"decref_static", decref_static, METH_NOARGS, decref_static_doc},
     {"decref_static_ok", decref_static_ok, METH_NOARGS,
      decref_static_ok_doc},
+    {"static_cache_count_ok", static_cache_count_ok, METH_NOARGS,
+     static_cache_count_ok_doc},
     {NULL, NULL, 0, NULL}
 };
 
