@@ -140,7 +140,8 @@ PyDoc_STRVAR(buggy_static_doc,
 "A statically allocated object over-released, for vg-pyref's tests.\n\
 \n\
 decref_static has the bug; decref_static_ok does the same work\n\
-correctly.");
+correctly; static_cache_count_ok counts a static word down to zero,\n\
+which is no object.");
 
 static struct PyModuleDef buggy_static_module = {
     PyModuleDef_HEAD_INIT,
