@@ -518,6 +518,11 @@ extern void PR_(record_object_error) ( ThreadId tid, PR_ErrorKind kind,
 /* Is a in the preload library's code? */
 extern Bool PR_(in_preload) ( Addr a );
 
+/* Does the soname so (NULL: none) start with prefix?  Object files
+   are told apart so whatever their version suffix: "libc.so",
+   "ld-linux", "libpython". */
+extern Bool PR_(soname_starts) ( const HChar* so, const HChar* prefix );
+
 /* Called once the preload registered its hooks. */
 extern void PR_(register_hooks) ( const PR_HookTable* t );
 

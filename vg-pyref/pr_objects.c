@@ -699,7 +699,7 @@ static Bool in_Type_Owner_Code ( ThreadId tid, const PR_Block* b )
    if (here == owner)
       return True;
    so = here ? VG_(DebugInfo_get_soname)(here) : NULL;
-   if (so == NULL || VG_(strncmp)(so, "libc.so", 7) != 0)
+   if (!PR_(soname_starts)(so, "libc.so"))
       return False;
    if (VG_(get_StackTrace)(tid, ips, 2, NULL, NULL, 0) < 2)
       return False;

@@ -122,7 +122,7 @@ static void locate_Libpython ( Addr anchor )
       python_text_hi = python_text_lo + VG_(DebugInfo_get_text_size)(di);
    }
 
-   py->static_lib = !(soname && VG_(strncmp)(soname, "libpython", 9) == 0);
+   py->static_lib = !PR_(soname_starts)(soname, "libpython");
    VG_(strncpy)(py->libpath, file ? file : "an unknown object",
                 sizeof py->libpath - 1);
    py->libpath[sizeof py->libpath - 1] = 0;
@@ -344,7 +344,7 @@ static SizeT pre_Size ( UWord flags )
 
 /* What pyref needs of a type, cached: every death asks.  A type is
    validated (is_Type: readable, ready, its type is `type' or a
-   metatype) once, when it enters the cache; a heap type's entry goes
+   metatype, named, sized) once, when it enters the cache; a heap type's entry goes
    when its block is freed (PR_(python_forget_type)). */
 typedef
    struct {

@@ -133,6 +133,11 @@ Bool PR_(in_preload) ( Addr a )
    return a >= preload_lo && a < preload_hi;
 }
 
+Bool PR_(soname_starts) ( const HChar* so, const HChar* prefix )
+{
+   return so != NULL && VG_(strncmp)(so, prefix, VG_(strlen)(prefix)) == 0;
+}
+
 /*------------------------------------------------------------*/
 /*--- The event handlers                                  ---*/
 /*------------------------------------------------------------*/
@@ -570,10 +575,8 @@ static ScanKind string_Scanner_Kind ( Addr a )
    Bool         ldso;
    Int          i;
 
-   if (so == NULL)
-      return SCAN_NONE;
-   ldso = VG_(strncmp)(so, "ld-linux", 8) == 0;
-   if (!ldso && VG_(strncmp)(so, "libc.so", 7) != 0)
+   ldso = PR_(soname_starts)(so, "ld-linux");
+   if (!ldso && !PR_(soname_starts)(so, "libc.so"))
       return SCAN_NONE;
    if (!VG_(get_fnname)(VG_(current_DiEpoch)(), a, &name))
       return ldso ? SCAN_UNNAMED : SCAN_NONE;
@@ -601,8 +604,8 @@ void PR_(note_error_ip) ( Addr ip )
       return;
    di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), ip);
    so = di ? VG_(DebugInfo_get_soname)(di) : NULL;
-   if (so == NULL || (VG_(strncmp)(so, "libc.so", 7) != 0
-                      && VG_(strncmp)(so, "ld-linux", 8) != 0)
+   if (!(PR_(soname_starts)(so, "libc.so")
+         || PR_(soname_starts)(so, "ld-linux"))
        || VG_(get_fnname)(VG_(current_DiEpoch)(), ip, &name))
       return;
    warned = True;

@@ -10,7 +10,7 @@
  *   Scope   a GC type parked in an array and zeroed with memset before
  *           PyObject_Init, as Cython does for closure scopes.
  * Code outside this module that reads a parked object is still at
- * fault; objects/own_freelists.py does that through ctypes.
+ * fault; objects/extension_freelists.py does that through ctypes.
  *
  * Copyright (C) 2026 the vg-pyref developers
  * SPDX-License-Identifier: GPL-2.0-or-later
