@@ -34,7 +34,7 @@
       with PyObject_SetArenaAllocator), so pymalloc stays ON.  Each hook
       asks the real allocator for the client's size rounded up to 16,
       plus 16 bytes (PR_HOOK_REQUEST: a redzone inside the pymalloc
-      block) and reports through the event stubs (PR_(ev_*), reached
+      block) and reports through its event sites (PR_(ev_*), reached
       from pr_translate.c without a client request).  A block may be
       known twice: PyObject_Malloc(600) goes to PyMem_RawMalloc and
       then to malloc, so the C heap sees it first and each hook above
@@ -103,7 +103,7 @@ static inline ExeContext* free_Stack ( ThreadId tid )
    return PR_(clo_keep_free_stacks) ? PR_(stack_here)(tid, False) : NULL;
 }
 
-/* A stack trace taken in a hook event, without our stub and hook. */
+/* A stack trace taken in a hook event, without our hook's frames. */
 static ExeContext* hook_Stack ( ThreadId tid, Bool keep )
 {
    return keep ? PR_(stack_here)(tid, True) : NULL;

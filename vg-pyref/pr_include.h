@@ -257,8 +257,8 @@ static inline Addr PR_block_start ( const PR_Block* b )
 /*------------------------------------------------------------*/
 
 /* The stack trace of the running thread, as VG_(record_ExeContext)
-   would record it, with the leading frames in our preload (event stub,
-   hook) left out if skip_preload; from a cache when the same call
+   would record it, with the leading frames in our preload (the hook
+   holding the event site) left out if skip_preload; from a cache when the same call
    chain was unwound before. */
 extern ExeContext* PR_(stack_here) ( ThreadId tid, Bool skip_preload );
 /* VG_(thread_get_stack_max), remembered for each live thread. */
@@ -523,8 +523,10 @@ extern Bool PR_(in_preload) ( Addr a );
    "ld-linux", "libpython". */
 extern Bool PR_(soname_starts) ( const HChar* so, const HChar* prefix );
 
-/* Called once the preload registered its hooks. */
-extern void PR_(register_hooks) ( const PR_HookTable* t );
+/* Called when the preload registers its hooks: learn its code and its
+   event sites.  False if the table does not hold up (the hooks must
+   then not be installed). */
+extern Bool PR_(register_hooks) ( const PR_HookTable* t );
 
 /* A bad read is reported at ip: warn once if that is glibc's code
    with no symbol (its debug symbols missing). */

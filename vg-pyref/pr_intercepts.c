@@ -50,7 +50,7 @@
                                 at start-up; it returns a PyStatus
                                 through a hidden pointer (sret)
 
-   The hooks report to the tool through the event stubs below, which
+   The hooks report to the tool through the event sites below, which
    the tool recognises at translation time (pr_translate.c).
 
    In every client, CPython or not, it also replaces libc's string
@@ -97,41 +97,60 @@ static void exit_process ( int status )
 #endif
 
 /*------------------------------------------------------------*/
-/*--- Event stubs                                          ---*/
+/*--- Event sites                                          ---*/
 /*------------------------------------------------------------*/
 
-/* Each is a single `ret': the tool inserts its handler at the stub's
-   address, and the handler's answer becomes the return value.  Hidden,
-   so that calls reach them directly and their addresses are exact. */
-#define PR_STUB(name)                                               \
-   __asm__(".text\n"                                                \
-           ".p2align 4\n"                                           \
-           ".globl " #name "\n"                                     \
-           ".hidden " #name "\n"                                    \
-           ".type " #name ", @function\n"                           \
-           #name ":\n"                                              \
-           "\tret\n"                                                \
-           ".size " #name ", .-" #name "\n")
+/* An event is an instruction the tool knows by its address: a load of
+   pyref_event_answer into RAX.  When the tool translates the code
+   holding one, it calls its handler there instead, which reads the
+   arguments from RDI, RSI and RDX, and its answer takes the load's
+   place.  No call and no return: the hook runs on in the same
+   superblock, and the compiler knows the site changes RAX alone.
+   (Events were once calls of one-`ret' stub functions: two more jumps
+   per event, one of them indirect, a few percent of an allocation-heavy
+   program's time under pyref.)  It is the load the tool replaces, not
+   RAX it writes afterwards: by the time the tool sees a superblock,
+   later reads of RAX in it have already been replaced by the value
+   last written to RAX, the load's.
 
-PR_STUB(pyref_ev_alloc);
-PR_STUB(pyref_ev_free);
-PR_STUB(pyref_ev_evict);
-PR_STUB(pyref_ev_realloc_size);
-PR_STUB(pyref_ev_arena);
-PR_STUB(pyref_ev_borrow);
+   Each site records its offset and its event in the section
+   pyref_events, which the tool reads through the hook table; a site the
+   compiler copies (an inlined hook) records each copy.  Offsets are
+   relative to the entry itself, so the section needs no relocation.
+   Without the tool, the load reads 0. */
+#define PR_EVENT(ev, x, y, z)                                           \
+   ({ unsigned long r_;                                                 \
+      __asm__ volatile ("1:\tmovq pyref_event_answer(%%rip), %%rax\n"  \
+                        "\t.pushsection pyref_events,\"a\"\n"          \
+                        "\t.balign 4\n"                                 \
+                        "\t.long 1b - .\n"                              \
+                        "\t.long %c4\n"                                 \
+                        "\t.popsection"                                 \
+                        : "=a"(r_)                                      \
+                        : "D"((unsigned long)(x)),                      \
+                          "S"((unsigned long)(y)),                      \
+                          "d"((unsigned long)(z)), "i"(ev)              \
+                        : "memory");                                    \
+      r_; })
 
 #define HIDDEN __attribute__((visibility("hidden")))
-extern unsigned long pyref_ev_alloc(unsigned long fam, void* p,
-                                    unsigned long n) HIDDEN;
-extern unsigned long pyref_ev_free(unsigned long fam, void* p,
-                                   unsigned long in_subinterp) HIDDEN;
-extern unsigned long pyref_ev_evict(unsigned long fam) HIDDEN;
-extern unsigned long pyref_ev_realloc_size(unsigned long fam,
-                                           void* p) HIDDEN;
-extern unsigned long pyref_ev_arena(void* p, unsigned long size,
-                                    unsigned long alive) HIDDEN;
-extern unsigned long pyref_ev_borrow(unsigned long api, void* obj,
-                                     void* container) HIDDEN;
+
+/* (family, ptr, size) -> PR_ALLOC_* */
+#define pyref_ev_alloc(fam, p, n)      PR_EVENT(PR_EV_ALLOC, fam, p, n)
+/* (family, ptr, in an isolated interpreter?) -> PR_FREE_* | evicted */
+#define pyref_ev_free(fam, p, iso)     PR_EVENT(PR_EV_FREE, fam, p, iso)
+/* (family) -> PR_FREE_MORE? | evicted block */
+#define pyref_ev_evict(fam)            PR_EVENT(PR_EV_EVICT, fam, 0, 0)
+/* (family, ptr) -> size, or PR_REALLOC_* */
+#define pyref_ev_realloc_size(fam, p)  PR_EVENT(PR_EV_REALLOC_SIZE, fam, p, 0)
+/* (ptr, size, alive) -> 0 */
+#define pyref_ev_arena(p, size, alive) PR_EVENT(PR_EV_ARENA, p, size, alive)
+/* (PR_BORROW_* api, object, container) -> 0 */
+#define pyref_ev_borrow(api, obj, c)   PR_EVENT(PR_EV_BORROW, api, obj, c)
+
+__attribute__((used)) volatile unsigned long pyref_event_answer HIDDEN = 0;
+extern const PR_EventSite __start_pyref_events[] HIDDEN;
+extern const PR_EventSite __stop_pyref_events[] HIDDEN;
 
 /*------------------------------------------------------------*/
 /*--- Allocator hooks                                      ---*/
@@ -1178,12 +1197,9 @@ static void pyref_preload_init ( void )
    {
       PR_HookTable* t = &hook_table;
 #define table (*t)
-      table.stub[PR_EV_ALLOC]        = (unsigned long)pyref_ev_alloc;
-      table.stub[PR_EV_FREE]         = (unsigned long)pyref_ev_free;
-      table.stub[PR_EV_EVICT]        = (unsigned long)pyref_ev_evict;
-      table.stub[PR_EV_REALLOC_SIZE] = (unsigned long)pyref_ev_realloc_size;
-      table.stub[PR_EV_ARENA]        = (unsigned long)pyref_ev_arena;
-      table.stub[PR_EV_BORROW]       = (unsigned long)pyref_ev_borrow;
+      table.event_sites   = (unsigned long)__start_pyref_events;
+      table.n_event_sites = (unsigned long)(__stop_pyref_events
+                                            - __start_pyref_events);
       table.alloc_sp_word = (unsigned long)&pyref_alloc_sp;
       table.type_type     = (unsigned long)PyType_Type;
       {

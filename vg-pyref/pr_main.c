@@ -168,7 +168,12 @@ static Bool pr_handle_client_request ( ThreadId tid, UWord* arg, UWord* ret )
             *ret = 0;
             break;
          }
-         PR_(register_hooks)(t);
+         if (!PR_(register_hooks)(t)) {
+            VG_(umsg)("pyref: warning: the preload's hook table is not "
+                      "valid; CPython's allocator is not checked\n");
+            *ret = 0;
+            break;
+         }
          {
             /* The table is client memory: our answer goes there. */
             PR_HookTable* w = (PR_HookTable*)arg[1];

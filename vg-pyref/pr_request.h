@@ -56,12 +56,13 @@ typedef
    }
    PR_PrivateRequest;
 
-/* The event stubs are functions of one `ret' instruction in the
-   preload.  The tool recognises their addresses when it translates
-   code and puts a call to its own handler there, which reads the
-   arguments from the argument registers and leaves its answer in the
-   return register: an event costs a helper call, not a client request
-   (which leaves the translated code and costs ten times more). */
+/* The events: each is a no-op instruction in the preload, at an
+   address the tool learns from the hook table.  The tool recognises
+   those addresses when it translates code and puts a call to its own
+   handler there, which reads the arguments from the argument registers
+   and leaves its answer in the return register: an event costs a
+   helper call, not a client request (which leaves the translated code
+   and costs ten times more). */
 enum {
    PR_EV_ALLOC,          /* (family, ptr, size) -> PR_ALLOC_*            */
    PR_EV_FREE,           /* (family, ptr, in an isolated interpreter?)
@@ -73,11 +74,21 @@ enum {
    PR_EV_N
 };
 
+/* One event site, as the preload's section pyref_events holds them:
+   the site's address is the entry's own address plus offset. */
+typedef
+   struct {
+      int offset;
+      int event;            /* PR_EV_*                                   */
+   }
+   PR_EventSite;
+
 #define PR_N_KNOWN_TYPES 12
 
 typedef
    struct {
-      unsigned long stub[PR_EV_N];  /* address of each event stub      */
+      unsigned long event_sites;    /* the PR_EventSite array ...       */
+      unsigned long n_event_sites;  /*   and its length                 */
       unsigned long alloc_sp_word;  /* &pyref_alloc_sp                 */
       unsigned long type_type;      /* &PyType_Type                    */
       unsigned long types[PR_N_KNOWN_TYPES]; /* the types whose objects

@@ -79,8 +79,9 @@
 
 #include "pr_include.h"
 
-/* A stack taken in a hook event starts with our event stub and hook;
-   the reader wants CPython's allocator call on top. */
+/* A stack taken in a hook event starts with our hook's frames (two in
+   realloc's; three at most); the reader wants CPython's allocator call
+   on top. */
 #define PR_MAX_HOOK_FRAMES 3
 
 /* Deeper --num-callers are not cached: the cache would be big and the

@@ -49,7 +49,7 @@
       one already checked in the superblock is not checked again
       [seen_Before]: the shadow map cannot change inside a superblock
       (blocks are freed only through a client request, which ends it,
-      or through our event stubs, in the preload).  A checked store
+      or at our event sites, in the preload).  A checked store
       covers later loads and stores; a checked load covers only loads,
       because the slow path excuses partially valid loads, never
       stores.
@@ -66,9 +66,10 @@
       code are excused when they look like a scanner's
       [string_Scanner_Kind].
 
-   2. An allocator event [add_Event_Call]: the preload's event stubs
-      are one `ret' each; at a stub's address we call the tool with
-      the argument registers and put its answer in RAX.  Those events
+   2. An allocator event [add_Event_Call]: each of the preload's event
+      sites is a load into RAX; at a site's address we call the tool
+      with the argument registers, and its answer takes the loaded
+      value's place.  Those events
       are how DoubleFree, InvalidFree and MismatchedFree are found for
       CPython's allocator domains (pr_heap.c); the C heap's are found
       in our malloc replacement, which the core calls directly.
@@ -87,6 +88,7 @@
       where a deallocation starts and ends (pr_objects.c). */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
 #include "pub_tool_debuginfo.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
@@ -95,6 +97,7 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_tooliface.h"
+#include "pub_tool_vki.h"
 #include "libvex_guest_offsets.h"
 
 #include "pr_include.h"
@@ -107,25 +110,56 @@
 /*--- Registration of the preload's hooks                  ---*/
 /*------------------------------------------------------------*/
 
-static Addr event_stub[PR_EV_N];         /* 0 until registered        */
+/* The preload's event sites, sorted by address. */
+typedef struct { Addr addr; Int ev; } EventSite;
+static EventSite* event_sites   = NULL;
+static Int        n_event_sites = 0;
 static Addr preload_lo = 0, preload_hi = 0;  /* the preload's text    */
 static Addr strfns_lo = 0, strfns_hi = 0;    /* its string functions  */
 
-void PR_(register_hooks) ( const PR_HookTable* t )
+static Int cmp_Event_Site ( const void* a, const void* b )
 {
-   Int        i;
+   Addr x = ((const EventSite*)a)->addr, y = ((const EventSite*)b)->addr;
+   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Learn the preload's text and its event sites.  The sites are read
+   from client memory, so each is checked: a site outside the preload's
+   text, or of an unknown event, means the table is not the preload's
+   and no hooks are accepted. */
+Bool PR_(register_hooks) ( const PR_HookTable* t )
+{
+   const PR_EventSite* in = (const PR_EventSite*)t->event_sites;
+   UWord      n = t->n_event_sites, i;
    DebugInfo* di;
-   for (i = 0; i < PR_EV_N; i++)
-      event_stub[i] = t->stub[i];
+   Addr       lo, hi;
+
    di = VG_(find_DebugInfo)(VG_(current_DiEpoch)(), t->preload_text);
-   if (di) {
-      preload_lo = VG_(DebugInfo_get_text_avma)(di);
-      preload_hi = preload_lo + VG_(DebugInfo_get_text_size)(di);
+   if (di == NULL || n == 0 || n > 4096
+       || !VG_(am_is_valid_for_client)((Addr)in, n * sizeof *in,
+                                       VKI_PROT_READ))
+      return False;
+   lo = VG_(DebugInfo_get_text_avma)(di);
+   hi = lo + VG_(DebugInfo_get_text_size)(di);
+   VG_(free)(event_sites);
+   event_sites   = VG_(malloc)("pr.instrument.sites", n * sizeof *event_sites);
+   n_event_sites = 0;
+   for (i = 0; i < n; i++) {
+      Addr a = (Addr)&in[i] + (Long)in[i].offset;
+      if (a < lo || a >= hi || in[i].event < 0 || in[i].event >= PR_EV_N)
+         return False;
+      event_sites[i].addr = a;
+      event_sites[i].ev   = in[i].event;
    }
+   VG_(ssort)(event_sites, n, sizeof *event_sites, cmp_Event_Site);
+   n_event_sites = (Int)n;
+   preload_lo = lo;
+   preload_hi = hi;
    if (t->strfns_lo < t->strfns_hi) {
       strfns_lo = t->strfns_lo;
       strfns_hi = t->strfns_hi;
    }
+   return True;
 }
 
 Bool PR_(in_preload) ( Addr a )
@@ -142,8 +176,8 @@ Bool PR_(soname_starts) ( const HChar* so, const HChar* prefix )
 /*--- The event handlers                                  ---*/
 /*------------------------------------------------------------*/
 
-/* Called at an event stub, with the stub's argument registers; the
-   result goes to RAX, the stub's return value. */
+/* Called at an event site, with the argument registers; the result
+   goes to RAX. */
 static VG_REGPARM(3) UWord ev_Alloc ( UWord fam, UWord p, UWord n )
 {
    return PR_(ev_alloc)(VG_(get_running_tid)(), fam, p, n);
@@ -515,27 +549,41 @@ static void add_Dealloc_Return_Call ( PREnv* env )
    addStmtToIRSB(env->sb, IRStmt_Dirty(di));
 }
 
-/* At an event stub: RAX = handler(RDI, RSI, RDX). */
-static void add_Event_Call ( PREnv* env, Int ev )
+/* At an event site: the handler's answer to (RDI, RSI, RDX), in a new
+   temp, which stands in for the site's load (see the walk).  The
+   site's address goes to RIP first: the handler may record a stack
+   trace, and the unwinder must start at the site, inside the hook. */
+static IRTemp add_Event_Call ( PREnv* env, Int ev, Addr site )
 {
    IRExpr*  rdi = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RDI, Ity_I64));
    IRExpr*  rsi = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RSI, Ity_I64));
    IRExpr*  rdx = assign(env, Ity_I64, IRExpr_Get(OFFSET_amd64_RDX, Ity_I64));
    IRTemp   res = newIRTemp(env->sb->tyenv, Ity_I64);
-   IRDirty* di  = unsafeIRDirty_1_N(res, 3, event_fns[ev].name,
-                     VG_(fnptr_to_fnentry)(event_fns[ev].fn),
-                     mkIRExprVec_3(rdi, rsi, rdx));
+   IRDirty* di;
+   addStmtToIRSB(env->sb, IRStmt_Put(OFFSET_amd64_RIP, mkU64(site)));
+   di = unsafeIRDirty_1_N(res, 3, event_fns[ev].name,
+                          VG_(fnptr_to_fnentry)(event_fns[ev].fn),
+                          mkIRExprVec_3(rdi, rsi, rdx));
    set_Helper_Anns(di);
    addStmtToIRSB(env->sb, IRStmt_Dirty(di));
-   addStmtToIRSB(env->sb, IRStmt_Put(OFFSET_amd64_RAX, mkexpr(res)));
+   return res;
 }
 
+/* The event of the site at a, or -1. */
 static Int event_At ( Addr a )
 {
-   Int i;
-   for (i = 0; i < PR_EV_N; i++)
-      if (event_stub[i] == a && a != 0)
-         return i;
+   Int lo = 0, hi = n_event_sites - 1;
+   if (a < preload_lo || a >= preload_hi)
+      return -1;
+   while (lo <= hi) {
+      Int mid = (lo + hi) / 2;
+      if (event_sites[mid].addr == a)
+         return event_sites[mid].ev;
+      if (event_sites[mid].addr < a)
+         lo = mid + 1;
+      else
+         hi = mid - 1;
+   }
    return -1;
 }
 
@@ -630,6 +678,8 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
    PREnv env;
    Bool     checking;
    ScanKind scan;
+   IRTemp   event_answer = IRTemp_INVALID;  /* in an event site's
+                                               instruction: its answer */
 
    if (gWordTy != hWordTy) {
       /* We don't currently support this case. */
@@ -650,7 +700,7 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
    find_Decrements(&env, sbIn);
 
    /* Our hooks touch blocks on the allocator's behalf: no checks in
-      the preload's own code (its event stubs are still handled). */
+      the preload's own code (its event sites are still handled). */
    checking = !(vge->base[0] >= preload_lo && vge->base[0] < preload_hi)
               || (vge->base[0] >= strfns_lo && vge->base[0] < strfns_hi);
    scan     = checking ? string_Scanner_Kind(vge->base[0]) : SCAN_NONE;
@@ -671,8 +721,9 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
          case Ist_IMark: {     /* start of a guest instruction       */
             Int ev = event_At(st->Ist.IMark.addr);
             addStmtToIRSB(env.sb, st);
+            event_answer = IRTemp_INVALID;
             if (ev >= 0)
-               add_Event_Call(&env, ev);
+               event_answer = add_Event_Call(&env, ev, st->Ist.IMark.addr);
             else if (checking && PR_(is_dealloc_entry)(st->Ist.IMark.addr))
                add_Dealloc_Entry_Call(&env);
             if (checking && PR_(is_dealloc_return)(st->Ist.IMark.addr))
@@ -689,6 +740,18 @@ IRSB* PR_(instrument) ( VgCallbackClosure* closure,
 
          case Ist_WrTmp: {     /* a temporary; a load when Iex_Load  */
             IRExpr* data = st->Ist.WrTmp.data;
+            if (event_answer != IRTemp_INVALID && data->tag == Iex_Load) {
+               /* The event site's load of pyref_event_answer: its temp
+                  gets the handler's answer instead.  (If the site's
+                  result is not used, iropt has already removed the
+                  load, and the handler is called all the same.) */
+               tl_assert(data->Iex.Load.ty == Ity_I64);
+               addStmtToIRSB(env.sb,
+                             IRStmt_WrTmp(st->Ist.WrTmp.tmp,
+                                          mkexpr(event_answer)));
+               event_answer = IRTemp_INVALID;
+               break;
+            }
             if (checking && scan != SCAN_NAMED && data->tag == Iex_Load) {
                Int   szB   = sizeofIRType(data->Iex.Load.ty);
                UWord flags = env.decref_load[st->Ist.WrTmp.tmp]
