@@ -148,6 +148,7 @@ static void exit_process ( int status )
 /* (PR_BORROW_* api, object, container) -> 0 */
 #define pyref_ev_borrow(api, obj, c)   PR_EVENT(PR_EV_BORROW, api, obj, c)
 
+/* What an event site loads when the tool does not replace the load. */
 __attribute__((used)) volatile unsigned long pyref_event_answer HIDDEN = 0;
 extern const PR_EventSite __start_pyref_events[] HIDDEN;
 extern const PR_EventSite __stop_pyref_events[] HIDDEN;

@@ -56,13 +56,13 @@ typedef
    }
    PR_PrivateRequest;
 
-/* The events: each is a no-op instruction in the preload, at an
-   address the tool learns from the hook table.  The tool recognises
-   those addresses when it translates code and puts a call to its own
-   handler there, which reads the arguments from the argument registers
-   and leaves its answer in the return register: an event costs a
-   helper call, not a client request (which leaves the translated code
-   and costs ten times more). */
+/* The events: each is one instruction in the preload's hooks, a load
+   into the return register, at an address the tool learns from the
+   hook table.  The tool recognises those addresses when it translates
+   code and calls its own handler there, which reads the arguments from
+   the argument registers; its answer replaces the loaded value.  An
+   event costs a helper call, not a client request (which leaves the
+   translated code and costs ten times more) nor a function call. */
 enum {
    PR_EV_ALLOC,          /* (family, ptr, size) -> PR_ALLOC_*            */
    PR_EV_FREE,           /* (family, ptr, in an isolated interpreter?)
